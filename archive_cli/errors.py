@@ -1,0 +1,28 @@
+"""Exceptions the library raises; the CLI turns each into one sentence and an exit code."""
+from __future__ import annotations
+
+
+class ArchiveError(Exception):
+    """Something the user can fix; the message is one sentence naming the file or input."""
+
+    exit_code = 1
+
+
+class IngestError(ArchiveError):
+    """A file could not be read as a document (empty, binary, unsupported, undecodable …)."""
+
+
+class NotFound(ArchiveError):
+    """A REF matched no document."""
+
+
+class Ambiguous(ArchiveError):
+    """A REF matched more than one document."""
+
+
+class ArchiveBusy(ArchiveError):
+    """Another process holds the write lock."""
+
+
+class IndexProblem(ArchiveError):
+    """The index is missing, will not open, or is older than the store."""

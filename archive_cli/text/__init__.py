@@ -1,0 +1,1 @@
+"""Vietnamese text normalisation and analysis shared by parse, index and query."""
