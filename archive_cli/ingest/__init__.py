@@ -1,17 +1,23 @@
 """Reading files into text: read → decode → extract (SPEC §3, §7).
 
 The one entry point is :func:`extract`: bytes of one file in, an :class:`Extracted` out, or an
-:class:`~archive_cli.errors.IngestError` whose message is one sentence saying why.
+:class:`~archive_cli.errors.IngestError` whose message is one sentence saying why. It is a pure
+function of (name, bytes), safe in worker processes; heavy libraries load only for their format.
+
+Formats are recognised by content (sniff.py), each read by its own module: textfile (txt, md),
+html, docx, pdf, rtf, worddoc (Word 97 .doc). Legacy Vietnamese encodings are handled in
+detect.py (text files) and legacy.py (tables and line-by-line conversion).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import IngestError
 from ..text.normalize import nfc
 
-SUPPORTED = (".txt", ".md", ".markdown")
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc", ".pdf", ".rtf")
 
 
 @dataclass
@@ -26,30 +32,54 @@ class Extracted:
     markdown: bool = False
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        raise IngestError("the bytes are not valid UTF-8 text") from None
+_BLANKS = re.compile(r"\n{3,}")
+_TRAILING = re.compile(r"[ \t\u00a0]+\n")
+# Control characters other than tab and newline never belong in a document's text.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _tidy(text: str) -> str:
+    """NFC, one newline convention, no control characters, no trailing blanks or blank runs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _CONTROLS.sub("", text)
+    text = _TRAILING.sub("\n", text)
+    text = _BLANKS.sub("\n\n", text)
+    return nfc(text.strip("\n")) + "\n"
 
 
 def extract(name: str, data: bytes) -> Extracted:
-    """Turn one file's bytes into text. ``name`` is the file name (used for the format hint)."""
-    if not data.strip():
-        raise IngestError("the file is empty")
-    if b"\x00" in data[:4096]:
-        raise IngestError("the file is binary, not a text document")
-    lower = name.lower()
-    suffix = lower[lower.rfind("."):] if "." in lower else ""
-    if suffix not in SUPPORTED:
-        raise IngestError(f"unsupported format {suffix or '(no extension)'}")
-    text, encoding = _decode(data)
-    text = nfc(text)
-    if suffix in (".md", ".markdown"):
-        from .frontmatter import split_front_matter
+    """Turn one file's bytes into text. ``name`` is the file name (a hint for the format)."""
+    from .sniff import sniff
 
-        meta, body = split_front_matter(text)
-        return Extracted(body, "md", encoding, meta, markdown=True)
-    return Extracted(text, "txt", encoding)
+    if not data.strip(b" \t\r\n\x00\x0b\x0c"):
+        raise IngestError("the file is empty")
+    kind = sniff(name, data)
+    if kind in ("txt", "md"):
+        from .textfile import read_text
+
+        result = read_text(data, markdown=(kind == "md"))
+    elif kind == "html":
+        from .html import read_html
+
+        result = read_html(data)
+    elif kind == "docx":
+        from .docx import read_docx
+
+        result = read_docx(data)
+    elif kind == "pdf":
+        from .pdf import read_pdf
+
+        result = read_pdf(data)
+    elif kind == "rtf":
+        from .rtf import read_rtf
+
+        result = read_rtf(data)
+    else:  # "doc"
+        from .worddoc import read_doc
+
+        text, encoding = read_doc(data)
+        result = Extracted(text, "doc", encoding)
+    result.text = _tidy(result.text)
+    if not result.text.strip():
+        raise IngestError(f"the {result.format} file contains no text")
+    return result

@@ -1,0 +1,186 @@
+"""``python -m archive_cli.evaluate legacy``: how well legacy TCVN3/VNI files come out as Unicode.
+
+For each real document in ``legacy-viparse/{tcvn3,vni}/`` the sidecar JSON names a ground-truth
+transcript. Character accuracy = 1 − CER, where CER = edit distance / length of the truth, both
+texts with runs of white space collapsed (line wrapping is not an error). The edit distance is
+computed on the diff's changed blocks only (difflib's opcodes, then Levenshtein inside each
+replaced block, banded), so 100 KB documents take well under a second.
+
+``--all-corpus`` instead runs :func:`archive_cli.ingest.extract` on every file in the corpus and
+prints the outcome counts: ok by format (and encoding), failed by reason.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+_WS = re.compile(r"\s+")
+DEFAULT_CORPUS = Path(os.environ.get("ARCHIVE_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus"))
+
+
+def normalise(text: str) -> str:
+    """NFC, white space runs collapsed to one space, ends trimmed."""
+    import unicodedata
+
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def _levenshtein(a: str, b: str) -> int:
+    """Plain O(len(a)·len(b)) distance with two rows; only called on small changed blocks."""
+    if len(a) < len(b):
+        a, b = b, a
+    if not b:
+        return len(a)
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edit distance, exact inside each differing block of a word-level diff (an upper bound on
+    the true distance, and equal to it when the texts differ in scattered places)."""
+    from difflib import SequenceMatcher
+
+    wa, wb = a.split(" "), b.split(" ")
+    sm = SequenceMatcher(None, wa, wb, autojunk=False)
+    total = 0
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        sa, sb = " ".join(wa[i1:i2]), " ".join(wb[j1:j2])
+        if tag == "delete":
+            total += len(sa) + 1
+        elif tag == "insert":
+            total += len(sb) + 1
+        elif len(sa) * len(sb) > 4_000_000:
+            total += max(len(sa), len(sb))  # a huge rewritten block: bound, don't stall
+        else:
+            total += _levenshtein(sa, sb)
+    return total
+
+
+def accuracy(got: str, truth: str, fold_case: bool) -> float:
+    got, truth = normalise(got), normalise(truth)
+    if fold_case:
+        got, truth = got.lower(), truth.lower()
+    if not truth:
+        return 1.0 if not got else 0.0
+    return max(0.0, 1.0 - edit_distance(got, truth) / len(truth))
+
+
+def _documents(corpus: Path) -> list[tuple[Path, Path, str]]:
+    docs = []
+    for sub in ("tcvn3", "vni"):
+        for sidecar in sorted((corpus / "legacy-viparse" / sub).glob("*.json")):
+            meta = json.loads(sidecar.read_text("utf-8"))
+            truth = (sidecar.parent / meta["ground_truth"]).resolve()
+            originals = [p for p in sidecar.parent.glob(sidecar.stem + ".*") if p.suffix != ".json"]
+            if originals and truth.is_file():
+                docs.append((originals[0], truth, meta.get("encoding", sub)))
+    return docs
+
+
+def run_legacy(corpus: Path) -> dict:
+    from ..errors import IngestError
+    from ..ingest import extract
+
+    rows = []
+    for path, truth_path, declared in _documents(corpus):
+        truth = truth_path.read_text("utf-8")
+        start = time.perf_counter()
+        try:
+            got = extract(path.name, path.read_bytes())
+            text, fmt, enc, error = got.text, got.format, got.encoding, None
+        except IngestError as exc:
+            text, fmt, enc, error = "", None, None, str(exc)
+        rows.append({
+            "file": f"{path.parent.name}/{path.name}", "declared": declared, "format": fmt,
+            "detected": enc, "error": error,
+            "acc_ci": round(accuracy(text, truth, True), 5), "acc_cs": round(accuracy(text, truth, False), 5),
+            "seconds": round(time.perf_counter() - start, 3),
+        })
+    summary = {}
+    groups = {"all": rows}
+    for enc in sorted({r["declared"] for r in rows}):
+        groups[enc] = [r for r in rows if r["declared"] == enc]
+    for ext in sorted({Path(r["file"]).suffix for r in rows}):
+        groups[ext] = [r for r in rows if Path(r["file"]).suffix == ext]
+    for key, group in groups.items():
+        if group:
+            summary[key] = {
+                "n": len(group),
+                "median_ci": statistics.median(r["acc_ci"] for r in group),
+                "worst_ci": min(r["acc_ci"] for r in group),
+                "median_cs": statistics.median(r["acc_cs"] for r in group),
+                "worst_cs": min(r["acc_cs"] for r in group),
+            }
+    return {"documents": rows, "summary": summary}
+
+
+def run_all(corpus: Path) -> dict:
+    from ..errors import IngestError
+    from ..ingest import extract
+
+    ok: Counter[str] = Counter()
+    failed: Counter[str] = Counter()
+    files = []
+    for path in sorted(p for p in corpus.rglob("*") if p.is_file()):
+        rel = path.relative_to(corpus).as_posix()
+        try:
+            got = extract(path.name, path.read_bytes())
+            key = f"{got.format} ({got.encoding})" if got.encoding else got.format
+            ok[key] += 1
+            files.append({"file": rel, "outcome": "ok", "format": got.format, "encoding": got.encoding, "chars": len(got.text)})
+        except IngestError as exc:
+            failed[str(exc)] += 1
+            files.append({"file": rel, "outcome": "failed", "reason": str(exc)})
+    return {"ok": dict(ok.most_common()), "failed": dict(failed.most_common()),
+            "total": len(files), "files": files}
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m archive_cli.evaluate legacy", description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--all-corpus", action="store_true", help="extract every corpus file and count outcomes")
+    args = ap.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"corpus not found at {args.corpus}", file=sys.stderr)
+        return 2
+    if args.all_corpus:
+        result = run_all(args.corpus)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=1))
+            return 0
+        print(f"{result['total']} files")
+        print("ok:")
+        for key, n in result["ok"].items():
+            print(f"  {n:5d}  {key}")
+        print("failed:")
+        for key, n in result["failed"].items():
+            print(f"  {n:5d}  {key}")
+        return 0
+    result = run_legacy(args.corpus)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{'document':60s} {'enc':6s} {'detected':18s} {'acc ci':>8s} {'acc cs':>8s}")
+    for r in result["documents"]:
+        det = r["detected"] or (r["error"] or "-")[:18]
+        print(f"{r['file'][:60]:60s} {r['declared']:6s} {det[:18]:18s} {r['acc_ci']:8.2%} {r['acc_cs']:8.2%}")
+    print()
+    for key, s in result["summary"].items():
+        print(f"{key:6s} n={s['n']:3d}  case-insensitive median {s['median_ci']:.2%} worst {s['worst_ci']:.2%}"
+              f"  | case-sensitive median {s['median_cs']:.2%} worst {s['worst_cs']:.2%}")
+    return 0

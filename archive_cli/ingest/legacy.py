@@ -1,0 +1,222 @@
+"""Legacy Vietnamese 8-bit font encodings: TCVN3 (ABC, ``.VnTime``) and VNI-Windows.
+
+Legacy text reaches us as a ``str`` of Latin-1/cp1252 characters: a text file read as Latin-1,
+the 8-bit pieces of a Word 97 file, an RTF body, a PDF text layer. These functions turn such a
+string into Unicode. Which encoding a stretch of text uses is decided by :func:`vietnamese_score`,
+which counts how many words become valid Vietnamese syllables: a content test that does not fire
+on French or English, where the usual "count the odd bytes" heuristics do.
+
+The tables come from ``archive_cli/data/legacy_encodings.json`` (134 rows, see its "about").
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+# TCVN 5712 VN1 adds upper-case toned letters at byte values ABC (VN3) leaves free; glibc's
+# TCVN5712-1 agrees. Only 0xA0–0xFF are taken: 0x80–0x9F collide with cp1252 quotes and dashes
+# that Word writes in ordinary text.
+_VN1_EXTRA = {
+    0xAF: "Ặ", 0xBA: "Ẳ", 0xBF: "Ẵ", 0xC0: "Ắ", 0xC1: "Ầ", 0xC2: "Ẩ", 0xC3: "Ẫ", 0xC4: "Ấ",
+    0xC5: "Ề", 0xCD: "Ể", 0xD9: "Ễ", 0xDA: "Ế", 0xDB: "Ồ", 0xE0: "Ổ", 0xF0: "Ỗ", 0xFF: "Ố",
+}
+# A PDF text layer typeset in .VnTime maps 0xAD (ư, a soft hyphen in Latin-1) to U+2212 MINUS
+# and 0xB7 (ã, a middle dot) to U+2219 BULLET OPERATOR.
+_PDF_EXTRA = {0x2212: "ư", 0x2219: "ã"}
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_VOWELS = (
+    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi oo ôi ơi ua uâ uê ui uô "
+    "uơ uy ưa ưi ươ ưu yê iêu yêu oai oay oao oeo uây uôi uya uyê uyu ươi ươu"
+).split()
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    r"(?:" + "|".join(sorted(_VOWELS, key=len, reverse=True)) + r")"
+    r"(?:ch|nh|ng|[cmnpt])?"
+)
+# Words: runs between white space and ASCII punctuation, so Latin-1 symbols (¸ · µ) stay inside
+# the word they disfigure and make it invalid.
+_WORD = re.compile(r"[^\s!-/:-@\[-`{-~\u2010-\u201f]+")
+
+
+@lru_cache(maxsize=1)
+def _rows() -> list[dict[str, str]]:
+    raw = resources.files("archive_cli.data").joinpath("legacy_encodings.json").read_text("utf-8")
+    return json.loads(raw)["rows"]
+
+
+@lru_cache(maxsize=2)
+def _tcvn3_table(pdf: bool = False) -> dict[int, str]:
+    table = {ord(r["tcvn3"]): r["unicode"] for r in _rows() if len(r["tcvn3"]) == 1}
+    table.update({k: v for k, v in _VN1_EXTRA.items() if k not in table})
+    if pdf:
+        table.update(_PDF_EXTRA)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _vni_tables() -> tuple[re.Pattern[str], dict[str, str]]:
+    pairs: dict[str, str] = {r["vni"]: r["unicode"] for r in _rows()}
+    # Typists mixed the case of base and mark ("Aù"); the letter takes the base's case.
+    for seq, uni in list(pairs.items()):
+        if len(seq) != 2:
+            continue
+        variant = seq[0] + seq[1].swapcase()
+        pairs.setdefault(variant, uni.upper() if seq[0].isupper() else uni.lower())
+    # One pass, longest first: a decoded letter must never be decoded again (OØ → Ò, not Ị).
+    pattern = re.compile("|".join(map(re.escape, sorted(pairs, key=len, reverse=True))))
+    return pattern, pairs
+
+
+def tcvn3_decode(text: str, pdf: bool = False) -> str:
+    """TCVN3 (ABC) characters read as Latin-1 → Unicode (lower-case codes stay lower case)."""
+    return text.translate(_tcvn3_table(pdf))
+
+
+def vni_decode(text: str) -> str:
+    """VNI-Windows characters read as Latin-1 → Unicode (base letter + mark byte, longest first)."""
+    pattern, pairs = _vni_tables()
+    return pattern.sub(lambda m: pairs[m.group(0)], text)
+
+
+def is_syllable(word: str) -> bool:
+    """True when ``word`` (one token) spells a plausible Vietnamese syllable with at most one tone."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = sum(decomposed.count(t) for t in _TONES)
+    if tones > 1:
+        return False
+    for t in _TONES:
+        decomposed = decomposed.replace(t, "")
+    return _SYLLABLE.fullmatch(unicodedata.normalize("NFC", decomposed)) is not None
+
+
+def vietnamese_score(text: str) -> tuple[int, int]:
+    """(good, bad): words with non-ASCII letters that are / are not valid Vietnamese syllables."""
+    good = bad = 0
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        if is_syllable(word):
+            good += 1
+        else:
+            bad += 1
+    return good, bad
+
+
+def _has_latin1(line: str) -> bool:
+    return any("\u00a0" <= ch <= "\u00ff" or ch in "\u2212\u2219" for ch in line)
+
+
+def _best(line: str, pdf: bool, prefer: str) -> tuple[str, str]:
+    """Decode one line as TCVN3 or VNI, whichever gives more valid syllables; keep it as it is
+    when neither beats the line read as plain Latin-1 (an English or French line in the file)."""
+    candidates = {"tcvn3": tcvn3_decode(line, pdf), "vni": vni_decode(line)}
+    net = {k: (lambda g_b: g_b[0] - g_b[1])(vietnamese_score(v)) for k, v in candidates.items()}
+    other = "vni" if prefer == "tcvn3" else "tcvn3"
+    best = other if net[other] > net[prefer] else prefer
+    raw_good, raw_bad = vietnamese_score(line)
+    if raw_good - raw_bad > net[best]:
+        return line, "raw"
+    return candidates[best], best
+
+
+def guess(text: str, pdf: bool = False) -> str | None:
+    """Which legacy encoding ``text`` (Latin-1 characters) is in: "tcvn3", "vni" or None."""
+    sample = text[:200_000]
+    base = vietnamese_score(sample)
+    tcvn = vietnamese_score(tcvn3_decode(sample, pdf))
+    vni = vietnamese_score(vni_decode(sample))
+    best, (good, bad) = max((("tcvn3", tcvn), ("vni", vni)), key=lambda kv: kv[1][0] - kv[1][1])
+    # Chosen only when most words become Vietnamese and clearly more than as plain Latin-1: French
+    # (où, été) and English stay as they are.
+    if good >= 2 and good >= 2 * bad and (good - bad) > (base[0] - base[1]) + 1:
+        return best
+    return None
+
+
+def decode_lines(
+    text: str, default: str, pdf: bool = False, upper: bytearray | None = None
+) -> tuple[str, str]:
+    """Decode legacy text line by line, each line in TCVN3 or VNI (files mix them).
+
+    Lines with real Unicode Vietnamese (letters beyond Latin-1) are left alone: Word files often
+    hold Unicode paragraphs next to ``.VnTime`` ones. ``upper`` marks characters set in a
+    ``.VnTimeH``-style font; TCVN3 decoding is one character for one, so the marks still line up.
+    Returns (text, "tcvn3" | "vni" | "tcvn3+vni").
+    """
+    used = {default: 0}
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if not _has_latin1(line) or _is_unicode_vietnamese(line):
+            out.append(line)
+            continue
+        decoded, enc = _best(line, pdf, default)
+        if enc == "raw":
+            out.append(line)
+            continue
+        used[enc] = used.get(enc, 0) + 1
+        if upper is not None and enc == "tcvn3" and any(upper[start:pos - 1]):
+            mask = upper[start:pos - 1]
+            decoded = "".join(ch.upper() if m else ch for ch, m in zip(decoded, mask))
+        if enc == "tcvn3":
+            decoded = fix_capitals(decoded)
+        out.append(decoded)
+    mixed = [k for k, n in used.items() if n >= 3]
+    label = "tcvn3+vni" if len(mixed) == 2 else max(used, key=lambda k: used[k])
+    return "\n".join(out), label
+
+
+_CAPS_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _capital_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    lower = [ch for ch in word if ch.islower()]
+    # Only lower-case letters that TCVN3 gave (it has no toned capitals), never ASCII (QĐ-TTg).
+    if sum(ch.isupper() for ch in word) >= 2 and lower and all(not ch.isascii() for ch in lower):
+        return word.upper()
+    return word
+
+
+def fix_capitals(line: str) -> str:
+    """Capitalise words typed in capitals where TCVN3 had only lower-case toned codes
+    ("NGHị ĐịNH" → "NGHỊ ĐỊNH"), for text whose font is unknown (plain text, PDF)."""
+    return _CAPS_WORD.sub(_capital_word, line)
+
+
+def decode_text(
+    text: str, pdf: bool = False, upper: bytearray | None = None
+) -> tuple[str, str | None]:
+    """Convert ``text`` if it is legacy-encoded; (text, encoding or None when it is not)."""
+    enc = guess(text, pdf)
+    if enc is None:
+        return text, None
+    return decode_lines(text, enc, pdf, upper)
+
+
+def font_encoding(font: str) -> str | None:
+    """The legacy encoding a font name implies: .VnTime → tcvn3, VNI-Times → vni."""
+    name = font.strip().lower()
+    if name.startswith(".vn") or name.startswith("vn") and not name.startswith("vni"):
+        return "tcvn3"
+    if name.startswith("vni"):
+        return "vni"
+    return None
+
+
+def upper_font(font: str) -> bool:
+    """TCVN3 capital fonts end in H (.VnTimeH, .VnArialH, .VnBahamasBH)."""
+    name = font.strip()
+    return font_encoding(name) == "tcvn3" and name.endswith("H")
+
+
+_UNICODE_VI = re.compile("[ăĂđĐơƠưƯ\u1ea0-\u1ef9]")
+
+
+def _is_unicode_vietnamese(line: str) -> bool:
+    return len(_UNICODE_VI.findall(line)) >= 2

@@ -1,0 +1,75 @@
+"""PDF with a text layer → text (pypdf). Scans have no text layer and are refused (OCR is out
+of scope). TCVN3 text layers are converted: a .VnTime PDF shows ư as U+2212 and ã as U+2219.
+
+pypdf (≥ 4) caps every decompressed stream (75 MB by default), so a zip-bomb PDF fails instead
+of filling memory; JavaScript and forms are never run.
+"""
+from __future__ import annotations
+
+import io
+import logging
+
+from ..errors import IngestError
+from . import Extracted
+
+MAX_PAGES = 5000
+
+
+def read_pdf(data: bytes) -> Extracted:
+    """A PDF's text layer, page by page; legacy TCVN3 layers converted."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    from . import legacy
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-PDF warnings are not for clerks
+    _allow_abbreviated_filters()
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise IngestError("the PDF is password-protected")
+            except IngestError:
+                raise
+            except Exception:
+                raise IngestError("the PDF is encrypted with a method that cannot be opened") from None
+        pages = reader.pages
+        if len(pages) > MAX_PAGES:
+            raise IngestError(f"the PDF has more than {MAX_PAGES} pages")
+        texts = []
+        for page in pages:
+            texts.append(page.extract_text() or "")
+        metadata = _metadata(reader)
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, OSError, ZeroDivisionError, AssertionError):
+        raise IngestError("the PDF is damaged and cannot be read") from None
+    except Exception as exc:  # pypdf raises its own LimitReachedError & co. on hostile files
+        raise IngestError(f"the PDF cannot be read ({type(exc).__name__})") from None
+    text = "\n\n".join(t.strip("\n") for t in texts)
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 20 * max(1, min(len(texts), 3)) // 3 or letters < 10:
+        raise IngestError("no text layer: scanned document")
+    text, encoding = legacy.decode_text(text, pdf=True)
+    return Extracted(text, "pdf", encoding, metadata)
+
+
+def _allow_abbreviated_filters() -> None:
+    """pypdf 7 refuses the short filter names (/Fl for /FlateDecode) that 2000s PDF writers put
+    on ordinary streams; it still knows how to decode them. Turn the refusal off (idempotent)."""
+    import pypdf.filters
+
+    if hasattr(pypdf.filters, "_deprecate_inline_image_filters"):
+        pypdf.filters._deprecate_inline_image_filters = lambda **_: None
+
+
+def _metadata(reader) -> dict[str, str]:
+    """The PDF's Title only: authors and dates in PDF info are usually the typist's software."""
+    try:
+        info = reader.metadata
+        title = info.title if info else None
+    except Exception:
+        return {}
+    return {"pdf_title": str(title).strip()} if title and str(title).strip() else {}

@@ -1,0 +1,116 @@
+"""What a file really is, from its first bytes: the name's extension is only a hint.
+
+Offices save HTML as ``.doc``, RTF as ``.doc`` and PDFs under any name, so the magic number wins.
+Formats we cannot read are named in the refusal, so the clerk knows what to convert.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from ..errors import IngestError
+
+# Extensions under which plain text (or HTML / Markdown) is accepted.
+TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".xhtml", ".doc", ".rtf"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+
+_UNSUPPORTED_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"MZ", "an executable program"),
+    (b"\x7fELF", "an executable program"),
+    (b"\xca\xfe\xba\xbe", "an executable program"),
+    (b"\xcf\xfa\xed\xfe", "an executable program"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"%!PS", "a PostScript file"),
+    (b"\x00\x00\x01\x00", "an icon image"),
+    (b"ID3", "an audio file"),
+    (b"OggS", "an audio file"),
+    (b"fLaC", "an audio file"),
+    (b"SQLite format 3", "an SQLite database"),
+)
+_HTML = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
+
+
+def suffix_of(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return base[base.rfind("."):] if "." in base.lstrip(".") else ""
+
+
+def sniff(name: str, data: bytes) -> str:
+    """The format to read: pdf, doc, docx, rtf, html, md or txt. Raises IngestError otherwise."""
+    head = data[:1024]
+    suffix = suffix_of(name)
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return _ole_kind(data)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_kind(data)
+    if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        raise IngestError("unsupported format: a WebP image (scanned pages need OCR first)")
+    for magic, what in _UNSUPPORTED_MAGIC:
+        if head.startswith(magic):
+            hint = " (scanned pages need OCR first)" if "image" in what else ""
+            raise IngestError(f"unsupported format: {what}{hint}")
+    if _HTML.match(_ascii_head(head)):
+        return "html"
+    if suffix in (".htm", ".html", ".xhtml") and b"<" in head:
+        return "html"
+    if suffix not in TEXT_SUFFIXES:
+        raise IngestError(f"unsupported format {suffix}")
+    return "md" if suffix in MARKDOWN_SUFFIXES else "txt"
+
+
+def _ascii_head(head: bytes) -> bytes:
+    """The first bytes with BOMs and UTF-16 NULs removed, to look for markup."""
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    return head.replace(b"\x00", b"")
+
+
+def _ole_kind(data: bytes) -> str:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir()}
+    except Exception:
+        raise IngestError("the file is a damaged Office (OLE) file") from None
+    if "WordDocument" in streams:
+        return "doc"
+    if "Workbook" in streams or "Book" in streams:
+        raise IngestError("unsupported format .xls (Excel spreadsheet)")
+    if "PowerPoint Document" in streams:
+        raise IngestError("unsupported format .ppt (PowerPoint presentation)")
+    if "EncryptedPackage" in streams:
+        raise IngestError("the Office document is password-protected (encrypted)")
+    raise IngestError("unsupported format: an Office (OLE) file that is not a Word document")
+
+
+def _zip_kind(data: bytes) -> str:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise IngestError("the file is a damaged zip container") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        raise IngestError("unsupported format .xlsx (Excel spreadsheet)")
+    if any(n.startswith("ppt/") for n in names):
+        raise IngestError("unsupported format .pptx (PowerPoint presentation)")
+    if "content.xml" in names:
+        raise IngestError("unsupported format: an OpenDocument file (save it as .docx)")
+    raise IngestError("unsupported format: a zip archive (unpack it and import the files)")

@@ -1,0 +1,311 @@
+"""Word 97–2003 ``.doc`` read in pure Python (olefile + the FIB and piece table).
+
+No converter has to be installed: the text of a Word 97 file is a list of pieces, each either
+8-bit cp1252 or UTF-16LE, found through the piece table in the table stream ([MS-DOC] 2.8.35).
+Font runs (the CHPX pages and the font table) are read too, because legacy Vietnamese text is
+only recognisable by its font: ``.VnTime`` is TCVN3, ``VNI-Times`` is VNI, and ``.VnTimeH``
+draws TCVN3's lower-case codes as capitals. Word 6/95 files without fast-save are read as one
+8-bit run. Nothing in the file is executed; stream sizes are capped.
+"""
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass
+
+from ..errors import IngestError
+
+MAX_STREAM = 64 * 1024 * 1024  # a Word file's text and tables; beyond this it is not a document
+MAX_CHARS = 20_000_000
+
+# Word's in-text control characters ([MS-DOC] 2.8.25): paragraph, cell/row, line break, page break.
+_CONTROL = {
+    "\r": "\n", "\x07": "\n", "\x0b": "\n", "\x0c": "\n", "\x0e": "\n",
+    "\x1e": "-", "\x1f": "", "\x02": "", "\x01": "", "\x08": "", "\x05": "", "\x03": "", "\x04": "",
+}
+
+
+@dataclass
+class Run:
+    """A stretch of text in one font (``font`` is the font's name, "" when unknown)."""
+
+    text: str
+    font: str
+
+
+def _u16(b: bytes, off: int) -> int:
+    return struct.unpack_from("<H", b, off)[0]
+
+
+def _u32(b: bytes, off: int) -> int:
+    return struct.unpack_from("<I", b, off)[0]
+
+
+def _stream(ole, name: str) -> bytes:
+    if not ole.exists(name):
+        raise IngestError(f"the Word file has no {name} stream")
+    if ole.get_size(name) > MAX_STREAM:
+        raise IngestError("the Word file is too large to read")
+    return ole.openstream(name).read()
+
+
+def read_runs(data: bytes) -> list[Run]:
+    """Text of the main document of a Word 97–2003 file as font runs, control chars resolved."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception:
+        raise IngestError("the .doc file is damaged (not a readable OLE compound file)") from None
+    try:
+        if not ole.exists("WordDocument"):
+            raise IngestError("the OLE file is not a Word document (no WordDocument stream)")
+        wd = _stream(ole, "WordDocument")
+        if len(wd) < 0x200 or _u16(wd, 0) != 0xA5EC:
+            raise IngestError("the .doc file is damaged (bad Word header)")
+        n_fib = _u16(wd, 2)
+        flags = _u16(wd, 0x0A)
+        if flags & 0x0100:
+            raise IngestError("the Word document is password-protected (encrypted)")
+        if n_fib < 0xC1:
+            return _word6_runs(wd, flags)
+        table_name = "1Table" if flags & 0x0200 else "0Table"
+        table = _stream(ole, table_name)
+        return _word97_runs(wd, table)
+    except IngestError:
+        raise
+    except (struct.error, IndexError, ValueError, OSError):
+        raise IngestError("the .doc file is damaged (its tables point outside the file)") from None
+    finally:
+        ole.close()
+
+
+def _word6_runs(wd: bytes, flags: int) -> list[Run]:
+    # Word 6/95: without fast-save the text is one 8-bit run between fcMin and fcMac.
+    if flags & 0x0004:
+        raise IngestError("Word 6/95 .doc saved with fast-save is not supported; re-save it as .docx")
+    fc_min, fc_mac = _u32(wd, 0x18), _u32(wd, 0x1C)
+    raw = wd[fc_min:fc_mac]
+    return [Run(_resolve(raw.decode("cp1252", errors="replace")), "")]
+
+
+def _fib_pairs(wd: bytes) -> tuple[list[int], int]:
+    """(rgLw, offset of FibRgFcLcb): walking the FIB's variable-length parts."""
+    pos = 32
+    csw = _u16(wd, pos)
+    pos += 2 + csw * 2
+    cslw = _u16(wd, pos)
+    rglw = [_u32(wd, pos + 2 + 4 * i) for i in range(cslw)]
+    pos += 2 + cslw * 4
+    pos += 2  # cbRgFcLcb
+    return rglw, pos
+
+
+def _fc_lcb(wd: bytes, base: int, index: int) -> tuple[int, int]:
+    return _u32(wd, base + 8 * index), _u32(wd, base + 8 * index + 4)
+
+
+def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int, bool]]:
+    """Piece table: (cp_start, cp_end, byte offset in WordDocument, 8-bit?)."""
+    clx = table[fc_clx:fc_clx + lcb_clx]
+    pos = 0
+    while pos < len(clx) and clx[pos] == 0x01:  # Prc: property modifiers, skipped
+        pos += 3 + _u16(clx, pos + 1)
+    if pos >= len(clx) or clx[pos] != 0x02:
+        raise IngestError("the .doc file is damaged (no piece table)")
+    lcb = _u32(clx, pos + 1)
+    plc = clx[pos + 5:pos + 5 + lcb]
+    n = (lcb - 4) // 12
+    cps = [_u32(plc, 4 * i) for i in range(n + 1)]
+    out = []
+    for i in range(n):
+        fc = _u32(plc, 4 * (n + 1) + 8 * i + 2)
+        compressed = bool(fc & 0x40000000)
+        fc &= 0x3FFFFFFF
+        out.append((cps[i], cps[i + 1], fc // 2 if compressed else fc, compressed))
+    return out
+
+
+def _font_names(table: bytes, fc: int, lcb: int) -> list[str]:
+    """SttbfFfn: the document's font table, in ftc order."""
+    if lcb < 4:
+        return []
+    blob = table[fc:fc + lcb]
+    count = _u16(blob, 0)
+    pos = 4
+    names = []
+    for _ in range(count):
+        if pos >= len(blob):
+            break
+        size = blob[pos] + 1
+        ffn = blob[pos:pos + size]
+        name = ffn[40:].decode("utf-16-le", errors="replace").split("\x00", 1)[0]
+        names.append(name)
+        pos += size
+    return names
+
+
+def _sprm_fonts(grpprl: bytes) -> int | None:
+    """The ASCII font index (sprmCRgFtc0) set by a CHPX's property list, if any."""
+    pos = 0
+    font = other = None
+    while pos + 2 <= len(grpprl):
+        sprm = _u16(grpprl, pos)
+        pos += 2
+        spra = sprm >> 13
+        if spra in (0, 1):
+            size = 1
+        elif spra in (2, 4, 5):
+            size = 2
+        elif spra == 3:
+            size = 4
+        elif spra == 7:
+            size = 3
+        else:
+            if pos >= len(grpprl):
+                break
+            size = grpprl[pos] + 1
+        if sprm == 0x4A4F and pos + 2 <= len(grpprl):
+            font = _u16(grpprl, pos)
+        elif sprm == 0x4A51 and pos + 2 <= len(grpprl):
+            other = _u16(grpprl, pos)
+        pos += size
+    return font if font is not None else other
+
+
+def _chp_runs(wd: bytes, table: bytes, fc: int, lcb: int) -> list[tuple[int, int, int | None]]:
+    """(fc_start, fc_end, font index or None) from the CHPX FKP pages."""
+    if lcb < 8:
+        return []
+    plc = table[fc:fc + lcb]
+    n = (lcb - 4) // 8
+    runs = []
+    for i in range(n):
+        pn = _u32(plc, 4 * (n + 1) + 4 * i) & 0x3FFFFF
+        page = wd[pn * 512:pn * 512 + 512]
+        if len(page) < 512:
+            continue
+        crun = page[511]
+        for j in range(crun):
+            start, end = _u32(page, 4 * j), _u32(page, 4 * j + 4)
+            off = page[4 * (crun + 1) + j] * 2
+            font = None
+            if off:
+                cb = page[off]
+                font = _sprm_fonts(page[off + 1:off + 1 + cb])
+            runs.append((start, end, font))
+    runs.sort()
+    return runs
+
+
+def _default_font(table: bytes, fc: int, lcb: int) -> int | None:
+    """The style sheet's default ASCII font (Stshi.rgftcStandardChpStsh[0])."""
+    if lcb < 16:
+        return None
+    cb = _u16(table, fc)
+    return _u16(table, fc + 2 + 12) if cb >= 14 else None
+
+
+def _word97_runs(wd: bytes, table: bytes) -> list[Run]:
+    rglw, base = _fib_pairs(wd)
+    if sum(rglw[3:11]) > MAX_CHARS:
+        raise IngestError("the Word document is too large to read")
+    pieces = _pieces(table, *_fc_lcb(wd, base, 33))
+    fonts = _font_names(table, *_fc_lcb(wd, base, 15))
+    chp = _chp_runs(wd, table, *_fc_lcb(wd, base, 12))
+    default = _default_font(table, *_fc_lcb(wd, base, 1))
+
+    def font_name(index: int | None) -> str:
+        index = default if index is None else index
+        return fonts[index] if index is not None and 0 <= index < len(fonts) else ""
+
+    # The text stream holds, in order: main text, footnotes, headers, macros, comments, endnotes,
+    # text boxes. A document's words are the main text, its footnotes and endnotes.
+    ccp = [rglw[i] if len(rglw) > i else 0 for i in range(3, 11)]
+    main, ftn, hdd, mcr, atn, edn = ccp[0], ccp[1], ccp[2], ccp[3], ccp[4], ccp[5]
+    ranges = [(0, main), (main, main + ftn)]
+    edn_start = main + ftn + hdd + mcr + atn
+    ranges.append((edn_start, edn_start + edn))
+    runs: list[Run] = []
+    for lo, hi in ranges:
+        if hi > lo:
+            if runs:
+                runs.append(Run("\r", ""))
+            runs.extend(_cp_runs(wd, pieces, chp, lo, hi, font_name))
+    return _fields(runs)
+
+
+def _cp_runs(wd: bytes, pieces, chp, lo: int, hi: int, font_name) -> list[Run]:
+    """Runs for character positions [lo, hi), cut where the piece or the font changes."""
+    import bisect
+
+    runs: list[Run] = []
+    starts = [r[0] for r in chp]
+    for cp_start, cp_end, fc, compressed in pieces:
+        if cp_end <= lo or cp_start >= hi:
+            continue
+        width = 1 if compressed else 2
+        fc += (max(cp_start, lo) - cp_start) * width
+        cp_start, cp_end = max(cp_start, lo), min(cp_end, hi)
+        fc_end = fc + (cp_end - cp_start) * width
+        pos = fc
+        while pos < fc_end:
+            k = bisect.bisect_right(starts, pos) - 1
+            if k >= 0 and chp[k][0] <= pos < chp[k][1]:
+                stop, font = min(chp[k][1], fc_end), chp[k][2]
+            else:
+                nxt = starts[k + 1] if k + 1 < len(starts) else fc_end
+                stop, font = min(max(nxt, pos + width), fc_end), None
+            stop = pos + max(1, (stop - pos) // width) * width
+            raw = wd[pos:stop]
+            text = raw.decode("cp1252", errors="replace") if compressed else raw.decode("utf-16-le", errors="replace")
+            runs.append(Run(text, font_name(font)))
+            pos = stop
+    return runs
+
+
+def _fields(runs: list[Run]) -> list[Run]:
+    """Drop field codes (between 0x13 and 0x14) and keep field results; resolve control chars."""
+    out: list[Run] = []
+    depth_code = []  # stack: True while inside the code part of a field
+    for run in runs:
+        kept = []
+        for ch in run.text:
+            if ch == "\x13":
+                depth_code.append(True)
+            elif ch == "\x14":
+                if depth_code:
+                    depth_code[-1] = False
+            elif ch == "\x15":
+                if depth_code:
+                    depth_code.pop()
+            elif not any(depth_code):
+                kept.append(ch)
+        text = _resolve("".join(kept))
+        if text:
+            if out and out[-1].font == run.font:
+                out[-1].text += text
+            else:
+                out.append(Run(text, run.font))
+    return out
+
+
+def _resolve(text: str) -> str:
+    return "".join(_CONTROL.get(ch, ch) for ch in text if ch >= " " or ch in _CONTROL or ch == "\t")
+
+
+def read_doc(data: bytes) -> tuple[str, str | None]:
+    """Text of a Word 97 file, legacy fonts converted: (text, encoding label or None)."""
+    from . import legacy
+
+    runs = read_runs(data)
+    text = "".join(r.text for r in runs)
+    if not text.strip():
+        raise IngestError("the Word document contains no text")
+    upper = bytearray()
+    any_upper = False
+    for r in runs:
+        flag = 1 if legacy.upper_font(r.font) else 0
+        any_upper |= bool(flag)
+        upper.extend(bytes([flag]) * len(r.text))
+    return legacy.decode_text(text, upper=upper if any_upper else None)
