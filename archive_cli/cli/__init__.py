@@ -1,0 +1,99 @@
+"""The ``archive`` command: parse options, call the library, render. Nothing else lives here.
+
+Only click is imported at start-up; the store, index, parser and rich load inside the commands
+that need them, so ``archive --help`` stays fast.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..i18n import _
+from .options import Context
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class ArchiveGroup(click.Group):
+    """Turns library errors into one sentence on stderr and an exit code; no tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        from ..errors import ArchiveError
+
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            if _debug(ctx):
+                raise
+            click.echo(_("Error: {message}").format(message=exc), err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo(_("Interrupted."), err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            # `archive list | head`: the reader left; nothing to say.
+            try:
+                sys.stdout = open(os.devnull, "w")
+            except OSError:
+                pass
+            ctx.exit(0)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as exc:
+            if _debug(ctx):
+                raise
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            click.echo(_("Error: {reason}{where}.").format(reason=exc.strerror or exc, where=where), err=True)
+            ctx.exit(1)
+        except Exception as exc:  # the last line of defence: one sentence, --debug for more
+            if _debug(ctx):
+                raise
+            click.echo(_("Error: unexpected failure ({kind}: {msg}); rerun with --debug for details.").format(
+                kind=type(exc).__name__, msg=str(exc).splitlines()[0] if str(exc) else ""), err=True)
+            ctx.exit(1)
+
+
+def _debug(ctx: click.Context) -> bool:
+    obj = ctx.find_root().obj
+    return bool(getattr(obj, "debug", False))
+
+
+@click.group(cls=ArchiveGroup, context_settings=CONTEXT_SETTINGS)
+@click.option("--archive", "archive_path", type=click.Path(file_okay=False, path_type=Path),
+              envvar="ARCHIVE_HOME", help="Archive folder (default: $ARCHIVE_HOME, else the user data folder).")
+@click.option("--wait", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="Seconds to wait for another writer to finish.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="archive-cli", prog_name="archive")
+@click.pass_context
+def cli(ctx: click.Context, archive_path: Path | None, wait: float, debug: bool) -> None:
+    """A local archive of official documents: import, search, read by section, export.
+
+    \b
+    Examples:
+      archive import documents/
+      archive search "phong chong dich"
+      archive show 24-HD/BTGTW --section implementation
+      archive export 125/KH-UBND --format txt -o ke-hoach.txt
+    """
+    ctx.obj = Context(archive_path=archive_path, wait=wait, debug=debug)
+
+
+from . import housekeeping, importing, reading, searching  # noqa: E402  (registers commands)
+
+for module in (importing, searching, reading, housekeeping):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    if os.name == "nt":  # UTF-8 console output on Windows
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.reconfigure(encoding="utf-8")
+            except (AttributeError, OSError):
+                pass
+    cli(prog_name="archive")

@@ -1,0 +1,101 @@
+"""archive remove / reindex / check / stats"""
+from __future__ import annotations
+
+import click
+
+from ..i18n import _
+from .options import echo_json, json_option, pass_context
+
+
+@click.command("remove")
+@click.argument("refs", nargs=-1, required=True)
+@pass_context
+def remove(ctx, refs):
+    """Remove documents (store file, original and index entry).
+
+    \b
+    Example:
+      archive remove 3f2a9c
+    """
+    arch = ctx.archive()
+    for ref in refs:
+        doc = arch.remove(ref)
+        click.echo(_("Removed {id} {title}").format(id=doc.id, title=doc.parsed.title or ""))
+
+
+@click.command("reindex")
+@pass_context
+def reindex(ctx):
+    """Rebuild the index from the store (into a new folder, swapped in when complete).
+
+    \b
+    Example:
+      archive reindex
+    """
+    count, problems = ctx.archive().reindex()
+    for p in problems:
+        click.echo(p.message, err=True)
+    click.echo(_("Indexed {n} documents.").format(n=count))
+    if problems:
+        raise SystemExit(1)
+
+
+@click.command("check")
+@click.option("--repair", is_flag=True, help="Make the index agree with the store; remove leftover temp files.")
+@json_option
+@pass_context
+def check(ctx, repair, as_json):
+    """Report disagreements between store and index (exit 1 when any remain).
+
+    \b
+    Examples:
+      archive check
+      archive check --repair
+    """
+    report = ctx.archive().check(repair=repair)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        for p in report.problems:
+            click.echo(p.message, err=True)
+        if report.ok:
+            click.echo(_("OK: {n} documents, index agrees with the store.").format(n=report.documents))
+        elif report.repaired:
+            click.echo(_("Repaired {n} problems.").format(n=len(report.problems)))
+        else:
+            click.echo(_("{n} problems; run `archive check --repair`.").format(n=len(report.problems)), err=True)
+    if not report.ok and not report.repaired:
+        raise SystemExit(1)
+
+
+@click.command("stats")
+@json_option
+@pass_context
+def stats(ctx, as_json):
+    """Counts by type, issuer and year; archive and index size.
+
+    \b
+    Example:
+      archive stats --json
+    """
+    s = ctx.archive().stats()
+    if as_json:
+        echo_json(s)
+        return
+    from rich.table import Table
+
+    from ..render import console
+
+    con = console()
+    con.print(_("{n} documents in {path}").format(n=s["documents"], path=s["path"]))
+    con.print(_("archive {a:.1f} MB, index {i:.1f} MB").format(a=s["archive_bytes"] / 1e6, i=s["index_bytes"] / 1e6))
+    for title, key in ((_("type"), "by_type"), (_("year"), "by_year"), (_("issuer"), "by_issuer")):
+        t = Table(show_edge=False, header_style="bold")
+        t.add_column(title)
+        t.add_column(_("documents"), justify="right")
+        for k, v in list(s[key].items())[:15]:
+            t.add_row(k, str(v))
+        con.print(t)
+
+
+COMMANDS = [remove, reindex, check, stats]

@@ -1,0 +1,109 @@
+"""archive import"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..i18n import _
+from .options import echo_json, json_option, pass_context
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Files read in parallel (default: number of cores).")
+@click.option("--dry-run", is_flag=True, help="Read and parse, report what would happen, change nothing.")
+@click.option("--tag", "tags", multiple=True, help="Tag every imported document (repeatable).")
+@click.option("--max-size", type=click.FloatRange(min=0.001), metavar="MB", help="Refuse files larger than MB megabytes (default 200).")
+@json_option
+@pass_context
+def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
+    """Import files, folders (recursively) and globs; `-` reads paths from stdin.
+
+    Re-importing the same content is a no-op ("duplicate"). Exit code 1 when any file failed.
+
+    \b
+    Examples:
+      archive import documents/
+      archive import 'inbox/**/*.docx' --json
+      find /mnt/share -name '*.pdf' | archive import - --jobs 2
+    """
+    arch = ctx.archive()
+    if max_size:
+        arch.max_bytes = int(max_size * 1e6)
+    expanded: list[str] = []
+    for p in paths:
+        if p == "-":
+            # Each stdin line is one path, taken literally (no globbing, no shell).
+            expanded.extend(line.rstrip("\r\n") for line in sys.stdin if line.strip())
+        else:
+            expanded.append(p)
+    counts = {"imported": 0, "duplicate": 0, "failed": 0}
+    progress = _progress() if not as_json else None
+    out = None if as_json else _stdout_console()
+    try:
+        on_prepared = None
+        if progress is not None:
+            task = progress.add_task(_("Importing"), total=None)
+            on_prepared = lambda _p: progress.advance(task)  # noqa: E731
+            progress.start()
+        for r in arch.import_paths(expanded, jobs=jobs, dry_run=dry_run, tags=tags, on_prepared=on_prepared):
+            counts[r.status] += 1
+            if as_json:
+                d = r.to_dict()
+                if dry_run:
+                    d["dry_run"] = True
+                echo_json(d)
+                continue
+            if progress is not None:
+                progress.console.print(_line(r), markup=False, highlight=False) if r.status != "failed" else None
+            elif r.status != "failed":
+                click.echo(_line(r))
+            if r.status == "failed":
+                click.echo(_("{path}: {reason}.").format(path=r.path, reason=r.error.rstrip(".")), err=True)
+            elif r.warning:
+                click.echo(_("{path}: {warning}.").format(path=r.path, warning=r.warning), err=True)
+    finally:
+        if progress is not None:
+            progress.stop()
+    if not as_json:
+        _summary(out, counts, dry_run)
+    if counts["failed"]:
+        raise SystemExit(1)
+
+
+def _line(r) -> str:
+    label = {"imported": _("imported"), "duplicate": _("duplicate")}[r.status]
+    title = f"  {r.title}" if r.title else ""
+    return f"{label:<10} {r.id}  {r.path}{title}"
+
+
+def _stdout_console():
+    from ..render import console
+
+    return console()
+
+
+def _progress():
+    """A progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ..render import console
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console(stderr=True), transient=True)
+
+
+def _summary(con, counts: dict, dry_run: bool) -> None:
+    from rich.table import Table
+
+    table = Table(title=_("Dry run: nothing was changed") if dry_run else None, show_edge=False, header_style="bold")
+    for name in (_("imported"), _("duplicate"), _("failed"), _("total")):
+        table.add_column(name, justify="right")
+    table.add_row(str(counts["imported"]), str(counts["duplicate"]), str(counts["failed"]), str(sum(counts.values())))
+    con.print(table)
+
+
+COMMANDS = [import_]

@@ -1,0 +1,85 @@
+"""Options shared by several commands, and the per-invocation context."""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from ..i18n import _
+
+
+@dataclass
+class Context:
+    archive_path: Path | None
+    wait: float
+    debug: bool
+
+    def archive(self):
+        from ..archive import Archive
+
+        return Archive(self.archive_path, wait=self.wait)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def json_option(fn):
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")(fn)
+
+
+def _iso_date(ctx, param, value):
+    if value is None:
+        return None
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
+    m2 = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
+    if m:
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+        if param.name == "date_to":
+            mo, d = mo or "12", d or "31"
+        else:
+            mo, d = mo or "1", d or "1"
+    elif m2:
+        d, mo, y = m2.groups()
+    else:
+        raise click.BadParameter(_("{value!r} is not a date; use YYYY-MM-DD or DD/MM/YYYY.").format(value=value))
+    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+
+
+SECTION_CHOICES = ("purpose", "content", "implementation")
+
+
+def filter_options(fn):
+    """--type --issuer --number --from --to --year --section --tag, shared by search, list, export."""
+    opts = [
+        click.option("--type", "doc_type", metavar="TYPE", help='Document type: "Kế hoạch", "ke hoach" or "KH".'),
+        click.option("--issuer", metavar="TEXT", help="Words of the issuing body, e.g. \"ubnd thai nguyen\"."),
+        click.option("--number", metavar="NUMBER", help="Number and symbol, e.g. 125/KH-UBND."),
+        click.option("--from", "date_from", metavar="DATE", callback=_iso_date, help="Issued on or after DATE."),
+        click.option("--to", "date_to", metavar="DATE", callback=_iso_date, help="Issued on or before DATE."),
+        click.option("--year", type=click.IntRange(1900, 2100), help="Issued in YEAR."),
+        click.option("--section", type=click.Choice(SECTION_CHOICES), help="Match only inside sections of this kind."),
+        click.option("--tag", "tags", multiple=True, metavar="TAG", help="Has this tag (repeatable)."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, doc_type, issuer, number, date_from, date_to, year, section, tags, **kwargs):
+        from ..doctypes import canonical_type
+        from ..index import Filters
+
+        if doc_type and canonical_type(doc_type) is None:
+            raise click.BadParameter(_("unknown document type {value!r}.").format(value=doc_type), param_hint="--type")
+        kwargs["filters"] = Filters(doc_type=doc_type, issuer=issuer, number=number, date_from=date_from,
+                                    date_to=date_to, year=year, section=section, tags=tuple(tags))
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def echo_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))

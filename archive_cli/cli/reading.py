@@ -1,0 +1,252 @@
+"""archive show / export / refs"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..i18n import _
+from .options import echo_json, filter_options, json_option, pass_context
+
+
+@click.command("show")
+@click.argument("ref")
+@click.option("--section", "-s", "selectors", multiple=True, metavar="KIND|NUMBER",
+              help="Only these sections: a kind (purpose, content, implementation, other), a number "
+                   "(IV, IV.2, \"Điều 2\", \"Chương II\") or preamble. Repeatable.")
+@click.option("--outline", is_flag=True, help="Only the outline tree.")
+@click.option("--original", is_flag=True, help="The original file's bytes (to stdout, or -o FILE).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--pager/--no-pager", default=True, help="Page long output on a terminal.")
+@json_option
+@pass_context
+def show(ctx, ref, selectors, outline, original, output, force, pager, as_json):
+    """Show a document: header, outline, body. REF is an id, id prefix or number.
+
+    \b
+    Examples:
+      archive show 24-HD/BTGTW
+      archive show 125/KH-UBND --section implementation
+      archive show 3f2a --section IV --section "Điều 2"
+      archive show 3f2a --original -o original.docx
+    """
+    arch = ctx.archive()
+    if original:
+        doc, data = arch.original(ref)
+        if output:
+            _write_file(output, data, force)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return
+    doc = arch.get(ref)
+    if as_json:
+        d = doc.to_dict()
+        if selectors:
+            d["sections"] = [s.to_dict() for s in _select(doc, selectors)]
+        echo_json(d)
+        return
+    refs = arch.refs(doc.id)
+    from ..render import console
+
+    con = console()
+    if not con.is_terminal:
+        click.echo(_plain(doc, selectors, outline, refs), nl=False)
+        return
+    from ..render import body_markdown, document_header, outline_tree
+
+    def emit() -> None:
+        con.print(document_header(doc))
+        if outline:
+            con.print(outline_tree(doc))
+            return
+        if selectors:
+            from ..export import section_to_txt
+
+            for sel, secs in _selected(doc, selectors):
+                for s in secs:
+                    con.print(body_markdown(_section_md(s)))
+        else:
+            con.print(outline_tree(doc))
+            con.print(body_markdown(doc.parsed.body))
+        for line in _refs_lines(refs):
+            con.print(line, markup=False)
+
+    if pager and con.height and _long(doc):
+        with con.pager(styles=True):
+            emit()
+    else:
+        emit()
+
+
+def _long(doc) -> bool:
+    return doc.parsed.body.count("\n") > 60
+
+
+def _section_md(section, depth: int = 2) -> str:
+    from ..export import _num
+
+    lines = ["#" * min(depth, 6) + " " + " ".join(x for x in (_num(section), section.heading) if x)]
+    if section.text:
+        lines.append(section.text)
+    for c in section.children:
+        lines.append(_section_md(c, depth + 1))
+    return "\n\n".join(lines)
+
+
+def _selected(doc, selectors):
+    from ..errors import NotFound
+    from ..sections import find_sections
+
+    out = []
+    for sel in selectors:
+        if sel.strip().lower() == "preamble":
+            from ..model import Section
+
+            out.append((sel, [Section(None, _("Preamble"), "other", text=doc.parsed.preamble)]))
+            continue
+        secs = find_sections(doc.parsed.sections, sel)
+        if not secs:
+            raise NotFound(_("Document {id} has no section {sel!r}; see `archive show {id} --outline`.").format(
+                id=doc.id, sel=sel))
+        out.append((sel, secs))
+    return out
+
+
+def _select(doc, selectors):
+    return [s for _sel, secs in _selected(doc, selectors) for s in secs]
+
+
+def _refs_lines(refs) -> list[str]:
+    lines = []
+    if refs.cites:
+        items = []
+        for c in refs.cites:
+            r = c.reference
+            label = " ".join(x for x in (r.doc_type, r.number or ", ".join(r.numbers)) if x)
+            if c.ids:
+                label += f" [{', '.join(c.ids)}]"
+            items.append(label)
+        lines.append(_("Cites: ") + "; ".join(items))
+    if refs.cited_by:
+        lines.append(_("Cited by: ") + "; ".join(
+            " ".join(x for x in (h.doc_type, h.number, f"[{h.id}]") if x) for h in refs.cited_by))
+    return lines
+
+
+def _plain(doc, selectors, outline, refs) -> str:
+    from ..export import _num, plain_body, section_to_txt
+    from ..render import plain_header
+
+    parts = [plain_header(doc)]
+    if outline:
+        def walk(s, depth):
+            yield "  " * depth + " ".join(x for x in (_num(s), s.heading) if x) + f"  ({s.kind})"
+            for c in s.children:
+                yield from walk(c, depth + 1)
+
+        parts.append("\n".join(line for s in doc.parsed.sections for line in walk(s, 0)))
+    elif selectors:
+        parts.append("\n\n".join(section_to_txt(s) for s in _select(doc, selectors)))
+    else:
+        parts.append(plain_body(doc.parsed.body).rstrip("\n"))
+    parts.extend(_refs_lines(refs))
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _write_file(path: Path, data: bytes, force: bool) -> None:
+    from ..errors import ArchiveError
+    from ..fsutil import atomic_write
+
+    if path.exists() and not force:
+        raise ArchiveError(_("{path} exists; pass --force to overwrite it.").format(path=path))
+    atomic_write(path, data)
+
+
+@click.command("export")
+@click.argument("refs", nargs=-1)
+@click.option("--format", "-f", "fmt", type=click.Choice(["txt", "md", "json"]), default="txt", show_default=True)
+@click.option("-o", "--output", metavar="FILE|DIR|-", help="A file (one document), a folder (many), or - for stdout.")
+@click.option("--all", "export_all", is_flag=True, help="Every document in the archive.")
+@click.option("--query", "-q", metavar="QUERY", help="The documents this search finds.")
+@filter_options
+@click.option("--width", type=click.IntRange(20, 1000), help="Wrap txt lines at this width.")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@pass_context
+def export(ctx, refs, fmt, output, export_all, query, filters, width, force):
+    """Export documents as plain text, Markdown with front matter, or JSON.
+
+    \b
+    Examples:
+      archive export 125/KH-UBND                      # text to stdout
+      archive export 125/KH-UBND -f md -o plan.md
+      archive export --all -f txt -o exported/
+      archive export --query "chuyen doi so" --year 2024 -o out/
+    """
+    from ..errors import ArchiveError
+    from ..export import render, safe_filename
+
+    arch = ctx.archive()
+    ids: list[str] = [arch.resolve(r) for r in refs]
+    if export_all or query or not filters.is_empty():
+        if query:
+            res = arch.search(query, filters=filters, limit=10**6, snippets=False, suggest=False)
+            ids += [h.id for h in res.hits]
+        else:
+            ids += [h.id for h in arch.list(filters)]
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        raise click.UsageError(_("Name documents to export: REF…, --all, --query or a filter."))
+    if output in (None, "-"):
+        for i in ids:
+            click.echo(render(arch.get(i), fmt, width), nl=False)
+        return
+    out = Path(output)
+    if len(ids) == 1 and not out.is_dir() and not output.endswith(("/", "\\")):
+        _write_file(out, render(arch.get(ids[0]), fmt, width).encode("utf-8"), force)
+        click.echo(_("Wrote {path}").format(path=out), err=True)
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    written = skipped = 0
+    for i in ids:
+        doc = arch.get(i)
+        target = out / safe_filename(doc, fmt)
+        # safe_filename keeps only [A-Za-z0-9._-]: the target cannot leave the folder.
+        if target.exists() and not force:
+            click.echo(_("{path} exists; skipped (pass --force to overwrite).").format(path=target), err=True)
+            skipped += 1
+            continue
+        _write_file(target, render(doc, fmt, width).encode("utf-8"), True)
+        written += 1
+    click.echo(_("Wrote {n} files to {dir}").format(n=written, dir=out), err=True)
+    if skipped:
+        raise ArchiveError(_("{n} files were not overwritten.").format(n=skipped))
+
+
+@click.command("refs")
+@click.argument("ref")
+@json_option
+@pass_context
+def refs(ctx, ref, as_json):
+    """Documents REF cites, and archived documents that cite it.
+
+    \b
+    Example:
+      archive refs 24-HD/BTGTW
+    """
+    rep = ctx.archive().refs(ref)
+    if as_json:
+        echo_json({
+            "id": rep.id,
+            "cites": [c.reference.to_dict() | {"ids": c.ids} for c in rep.cites],
+            "cited_by": [h.to_dict(with_score=False) for h in rep.cited_by],
+        })
+        return
+    lines = _refs_lines(rep) or [_("No references either way.")]
+    for line in lines:
+        click.echo(line)
+
+
+COMMANDS = [show, export, refs]

@@ -1,0 +1,184 @@
+"""The import pipeline: paths → read → extract → parse → store → index (SPEC §3, §6, §7).
+
+:func:`prepare` does the per-file work that needs no lock (reading, decoding, parsing, analysis)
+and runs in worker processes; the archive then writes store files and the index in order.
+Every failure becomes a per-file result with one sentence; the batch goes on.
+"""
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import ArchiveError, IngestError
+from .i18n import _
+from .model import Document, Source
+
+#: Files larger than this are refused (configurable with ARCHIVE_MAX_FILE_MB / --max-size).
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class ImportResult:
+    path: str
+    status: str  # imported | duplicate | failed
+    id: str | None = None
+    error: str | None = None
+    warning: str | None = None
+    title: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "status": self.status, "id": self.id, "error": self.error,
+                "warning": self.warning}
+
+
+@dataclass
+class Candidate:
+    """A path to import, or the reason it cannot be (missing, broken link …)."""
+
+    path: str
+    error: str | None = None
+
+
+@dataclass
+class Prepared:
+    path: str
+    id: str | None = None
+    sha256: str | None = None
+    doc: Document | None = None
+    record: object | None = None  # IndexRecord with stamp filled by the writer
+    data: bytes | None = None
+    exists: bool = False  # the store already holds this content
+    error: str | None = None
+
+
+_GLOB_CHARS = set("*?[")
+
+
+def expand(paths: Iterable[str]) -> Iterator[Candidate]:
+    """Files as given, folders recursively (sorted, hidden names skipped), globs expanded.
+
+    Symbolic links to files are followed; folder links are not descended, so loops cannot trap
+    the walk. A path that names nothing is a candidate with an error, not an exception.
+    """
+    for raw in paths:
+        p = Path(raw)
+        if p.is_symlink() and not p.exists():
+            yield Candidate(raw, _("broken symbolic link"))
+            continue
+        if p.is_dir():
+            yield from _walk(p)
+            continue
+        if p.exists():
+            yield Candidate(raw)
+            continue
+        if _GLOB_CHARS & set(raw):
+            matches = sorted(glob.glob(raw, recursive=True))
+            if not matches:
+                yield Candidate(raw, _("no file matches this pattern"))
+            for m in matches:
+                yield from (_walk(Path(m)) if Path(m).is_dir() else [Candidate(m)])
+            continue
+        yield Candidate(raw, _("no such file or folder"))
+
+
+def _walk(folder: Path) -> Iterator[Candidate]:
+    def onerror(err: OSError) -> None:
+        errors.append(Candidate(str(err.filename or folder), _("the folder cannot be read ({reason})").format(
+            reason=err.strerror or type(err).__name__)))
+
+    errors: list[Candidate] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=onerror):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        yield from errors
+        errors.clear()
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full) and not os.path.exists(full):
+                yield Candidate(full, _("broken symbolic link"))
+            else:
+                yield Candidate(full)
+    yield from errors
+
+
+def read_bytes(path: str, max_bytes: int) -> bytes:
+    """Read a whole file, refusing what is not a regular file or is too large."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise IngestError(_("the file cannot be read ({reason})").format(reason=exc.strerror or exc)) from None
+    import stat as stat_mod
+
+    if not stat_mod.S_ISREG(st.st_mode):
+        raise IngestError(_("not a regular file"))
+    if st.st_size > max_bytes:
+        raise IngestError(_("the file is {size} MB, over the {limit} MB limit").format(
+            size=round(st.st_size / 1e6, 1), limit=round(max_bytes / 1e6)))
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise IngestError(_("the file cannot be read ({reason})").format(reason=exc.strerror or exc)) from None
+    if len(data) > max_bytes:
+        raise IngestError(_("the file is over the {limit} MB limit").format(limit=round(max_bytes / 1e6)))
+    return data
+
+
+def build_document(name: str, data: bytes, sha256: str, doc_id: str, tags: tuple[str, ...] = ()) -> Document:
+    """Extract and parse one file's bytes into a Document (pure; raises IngestError)."""
+    from .ingest import extract
+    from .parse import parse
+
+    ex = extract(name, data)
+    hints = dict(ex.metadata)
+    extra_tags = hints.pop("tags", None) or []
+    if isinstance(extra_tags, str):
+        extra_tags = [extra_tags]
+    parsed = parse(ex.text, markdown=ex.markdown, hints=hints)
+    if not parsed.body.strip():
+        raise IngestError(_("no text found in the file"))
+    source = Source(
+        filename=os.path.basename(name), format=ex.format, encoding=ex.encoding, sha256=sha256,
+        size=len(data), imported=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+    )
+    all_tags = list(dict.fromkeys([*map(str, extra_tags), *tags]))
+    return Document(id=doc_id, parsed=parsed, source=source, tags=all_tags)
+
+
+def prepare(path: str, root: str, max_bytes: int, tags: tuple[str, ...] = (),
+            write: bool = True) -> Prepared:
+    """Read, parse and analyse one file; write its original and store file when ``write``.
+
+    Safe in a worker process: store writes are atomic and content-addressed, so two workers with
+    the same bytes write the same file. The writer process decides duplicates and indexes.
+    """
+    from .index.fields import record_for
+    from .store import Store, content_hash, id_for
+
+    try:
+        data = read_bytes(path, max_bytes)
+        sha = content_hash(data)
+        doc_id = id_for(sha)
+        store = Store(Path(root))
+        if store.exists(doc_id):
+            return Prepared(path, doc_id, sha, exists=True)
+        doc = build_document(path, data, sha, doc_id, tags)
+        stamp = ""
+        if write:
+            store.write_original(sha, data)
+            stamp = store.write(doc).stamp
+        return Prepared(path, doc_id, sha, doc=doc, record=record_for(doc, stamp))
+    except ArchiveError as exc:
+        return Prepared(path, error=str(exc))
+    except RecursionError:
+        return Prepared(path, error=_("the document is nested too deeply to read"))
+    except MemoryError:
+        return Prepared(path, error=_("the document is too large to read in memory"))
+    except Exception as exc:  # a reader library failing on odd bytes is a per-file failure
+        return Prepared(path, error=_("the file could not be read ({kind}: {msg})").format(
+            kind=type(exc).__name__, msg=str(exc).splitlines()[0][:120] if str(exc) else "no detail"))

@@ -1,0 +1,76 @@
+"""The search index behind a narrow interface (SPEC §2): add, delete, search, rebuild, check.
+
+Only :mod:`archive_cli.index.whoosh_backend` knows Whoosh; a server engine (PostgreSQL full-text
+search is the planned one) would implement the same :class:`SearchIndex` protocol.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from ..query import Query
+from .fields import IndexRecord
+
+
+@dataclass
+class Filters:
+    """Metadata filters shared by search, list and export (SPEC §5)."""
+
+    doc_type: str | None = None
+    issuer: str | None = None
+    number: str | None = None
+    date_from: str | None = None  # ISO date, inclusive
+    date_to: str | None = None
+    year: int | None = None
+    section: str | None = None  # purpose | content | implementation
+    tags: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not any((self.doc_type, self.issuer, self.number, self.date_from, self.date_to,
+                        self.year, self.section, self.tags))
+
+    def describe(self) -> list[str]:
+        """The filters in force, as the user would type them (for "try dropping …" hints)."""
+        out = []
+        for opt, val in (("--type", self.doc_type), ("--issuer", self.issuer),
+                         ("--number", self.number), ("--from", self.date_from),
+                         ("--to", self.date_to), ("--year", self.year), ("--section", self.section)):
+            if val:
+                out.append(f"{opt} {val}")
+        out.extend(f"--tag {t}" for t in self.tags)
+        return out
+
+
+@dataclass
+class IndexHit:
+    id: str
+    score: float
+    stored: dict
+
+
+@dataclass
+class IndexResults:
+    total: int
+    hits: list[IndexHit] = field(default_factory=list)
+
+
+class SearchIndex(Protocol):
+    def add(self, records: Iterable[IndexRecord], *, replace: bool = True) -> int: ...
+    def delete(self, ids: Iterable[str]) -> int: ...
+    def search(self, query: Query, filters: Filters, *, limit: int, page: int, sort: str) -> IndexResults: ...
+    def rebuild(self, records: Iterable[IndexRecord]) -> int: ...
+    def stamps(self) -> dict[str, str]: ...
+    def ids_for_number(self, key: str) -> list[str]: ...
+    def ids_with_prefix(self, prefix: str) -> list[str]: ...
+    def citing(self, key: str) -> list[IndexHit]: ...
+    def all_stored(self) -> Iterator[dict]: ...
+    def suggest(self, word: str, limit: int = 3) -> list[str]: ...
+    def similar(self, doc_id: str, limit: int) -> list[IndexHit]: ...
+
+
+def open_index(root: Path, *, wait: float = 5.0) -> "SearchIndex":
+    from .whoosh_backend import WhooshIndex
+
+    return WhooshIndex(root / "index", wait=wait)

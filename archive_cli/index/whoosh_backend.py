@@ -1,0 +1,415 @@
+"""The Whoosh implementation of the search index (SPEC §5b).
+
+Layout::
+
+    index/CURRENT       {"generation": "g000003", "schema": N}  — replaced atomically
+    index/g000003/      a Whoosh index
+
+``reindex`` builds a new generation beside the live one and swaps CURRENT, so a failed rebuild
+leaves the old index working. Fields carry pre-analysed, space-separated terms (see
+:mod:`.fields`), so the pickled schema holds only Whoosh's own classes.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import IndexProblem
+from ..fsutil import atomic_write
+from ..i18n import _
+from ..query import Filter, Not, Number, Or, Phrase, Query, Word
+from ..text.analysis import BIGRAM_JOIN, bigrams, folded, number_key, tokens
+from . import Filters, IndexHit, IndexResults
+from .fields import SECTION_KINDS, IndexRecord
+
+#: Bump when the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 1
+
+STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued", "sha256")
+
+# Scoring weights: a typed number finds its document first; title and adjacency lift the rest.
+NUMBER_BOOST = 50.0
+CITES_BOOST = 5.0
+TITLE_BOOST = 1.5
+BIGRAM_BOOST = 2.0
+EXACT_BOOST = 0.3
+
+
+def make_schema():
+    from whoosh.fields import ID, KEYWORD, STORED, Schema
+
+    def terms(boost: float = 1.0) -> KEYWORD:
+        return KEYWORD(scorable=True, field_boost=boost)
+
+    fields = dict(
+        id=ID(stored=True, unique=True),
+        stamp=STORED(), title=STORED(), doc_type=STORED(), number=STORED(), issuer=STORED(),
+        sha256=STORED(),
+        issued=ID(stored=True, sortable=True),
+        type=ID(), year=ID(), tags=KEYWORD(commas=True), issuer_f=KEYWORD(),
+        all_x=terms(), all_f=terms(), all_b=terms(), title_f=terms(), title_b=terms(),
+        numkey=KEYWORD(), cites=KEYWORD(),
+    )
+    for kind in SECTION_KINDS:
+        fields[f"sec_{kind}"] = KEYWORD()
+    return Schema(**fields)
+
+
+def _doc_fields(r: IndexRecord) -> dict[str, str]:
+    d = dict(
+        id=r.id, stamp=r.stamp, title=r.title, doc_type=r.doc_type, number=r.number,
+        issuer=r.issuer, sha256=r.sha256, issued=r.issued, type=r.type_key, year=r.year,
+        tags=r.tags, issuer_f=r.issuer_f, all_x=r.all_x, all_f=r.all_f, all_b=r.all_b,
+        title_f=r.title_f, title_b=r.title_b, numkey=r.number_keys, cites=r.cites,
+    )
+    for kind in SECTION_KINDS:
+        d[f"sec_{kind}"] = r.sec.get(kind, "")
+    # Whoosh rejects empty ID values for sortable columns less gracefully than a placeholder.
+    return {k: v for k, v in d.items() if v != "" or k in ("issued",)}
+
+
+class WhooshIndex:
+    def __init__(self, path: Path, *, wait: float = 5.0) -> None:
+        self.path = path
+        self.wait = wait
+        self._ix = None
+
+    # --- generations -------------------------------------------------------------------------
+    def _current(self) -> dict | None:
+        try:
+            return json.loads((self.path / "CURRENT").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (ValueError, OSError):
+            return {}
+
+    def exists(self) -> bool:
+        return self._current() is not None
+
+    def state(self) -> str:
+        """ok | missing | outdated | broken — what check reports about the index itself."""
+        cur = self._current()
+        if cur is None:
+            return "missing"
+        if cur.get("schema") != SCHEMA_VERSION:
+            return "outdated"
+        try:
+            self._open()
+        except IndexProblem:
+            return "broken"
+        return "ok"
+
+    def _open(self):
+        if self._ix is not None:
+            return self._ix
+        cur = self._current()
+        if cur is None:
+            raise IndexProblem(_("The index is missing; run `archive reindex` to rebuild it from the store."))
+        if cur.get("schema") != SCHEMA_VERSION:
+            raise IndexProblem(_("The index was built by another version of archive-cli; run `archive reindex` to rebuild it."))
+        from whoosh import index as windex
+
+        try:
+            self._ix = windex.open_dir(str(self.path / cur["generation"]))
+        except Exception as exc:  # any failure to open is the same problem for the user
+            raise IndexProblem(
+                _("The index will not open ({reason}); run `archive check --repair` to rebuild it.").format(
+                    reason=type(exc).__name__)
+            ) from None
+        return self._ix
+
+    def create_if_missing(self) -> None:
+        if self._current() is None:
+            self._new_generation([], first=True)
+
+    def _new_generation(self, records: Iterable[IndexRecord], first: bool = False) -> int:
+        from whoosh import index as windex
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        existing = sorted(p.name for p in self.path.glob("g[0-9]*") if p.is_dir())
+        n = int(existing[-1][1:]) + 1 if existing else 1
+        gen = f"g{n:06d}"
+        gdir = self.path / gen
+        if gdir.exists():
+            shutil.rmtree(gdir)
+        gdir.mkdir()
+        ix = windex.create_in(str(gdir), make_schema())
+        count = 0
+        with ix.writer(limitmb=256) as w:
+            for r in records:
+                w.add_document(**_doc_fields(r))
+                count += 1
+        _fsync_tree(gdir)
+        atomic_write(self.path / "CURRENT",
+                     json.dumps({"generation": gen, "schema": SCHEMA_VERSION}).encode())
+        self._ix = None
+        # Keep the generation just replaced (a reader may still be using it); drop older ones.
+        keep = {gen, existing[-1]} if existing else {gen}
+        for name in existing:
+            if name not in keep:
+                shutil.rmtree(self.path / name, ignore_errors=True)
+        return count
+
+    # --- writing -----------------------------------------------------------------------------
+    def add(self, records: Iterable[IndexRecord], *, replace: bool = True) -> int:
+        ix = self._open()
+        count = 0
+        with ix.writer(timeout=self.wait, limitmb=256) as w:
+            for r in records:
+                if replace:
+                    w.update_document(**_doc_fields(r))
+                else:
+                    w.add_document(**_doc_fields(r))
+                count += 1
+        _fsync_tree(Path(ix.storage.folder))
+        return count
+
+    def delete(self, ids: Iterable[str]) -> int:
+        ix = self._open()
+        count = 0
+        with ix.writer(timeout=self.wait) as w:
+            for doc_id in ids:
+                count += w.delete_by_term("id", doc_id)
+        _fsync_tree(Path(ix.storage.folder))
+        return count
+
+    def rebuild(self, records: Iterable[IndexRecord]) -> int:
+        return self._new_generation(records)
+
+    # --- reading -----------------------------------------------------------------------------
+    def _searcher(self):
+        from whoosh import scoring
+
+        # A fresh searcher per call: Searcher.refresh() duplicates hits after merges (SPEC §5b).
+        return self._open().searcher(weighting=scoring.BM25F())
+
+    def doc_count(self) -> int:
+        return self._open().doc_count()
+
+    def stamps(self) -> dict[str, str]:
+        with self._searcher() as s:
+            return {f["id"]: f.get("stamp", "") for f in s.reader().all_stored_fields()}
+
+    def all_stored(self) -> Iterator[dict]:
+        with self._searcher() as s:
+            yield from s.reader().all_stored_fields()
+
+    def stored(self, doc_id: str) -> dict | None:
+        with self._searcher() as s:
+            return s.document(id=doc_id)
+
+    def ids_for_number(self, key: str) -> list[str]:
+        from whoosh.query import Term
+
+        with self._searcher() as s:
+            return [h["id"] for h in s.search(Term("numkey", key), limit=None)]
+
+    def numbers_lookup(self, keys: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        """For each number key, the (id, issued) of the documents that carry it."""
+        from whoosh.query import Term
+
+        out: dict[str, list[tuple[str, str]]] = {}
+        with self._searcher() as s:
+            for key in set(keys):
+                hits = s.search(Term("numkey", key), limit=None)
+                if len(hits):
+                    out[key] = [(h["id"], h.get("issued", "")) for h in hits]
+        return out
+
+    def has_ids(self, ids: Iterable[str]) -> dict[str, str]:
+        """The stamps of those of ``ids`` that are in the index."""
+        out = {}
+        with self._searcher() as s:
+            for doc_id in ids:
+                f = s.document(id=doc_id)
+                if f is not None:
+                    out[doc_id] = f.get("stamp", "")
+        return out
+
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        from whoosh.query import Prefix
+
+        with self._searcher() as s:
+            return [h["id"] for h in s.search(Prefix("id", prefix), limit=3)]
+
+    def citing(self, key: str) -> list[IndexHit]:
+        from whoosh.query import Term
+
+        with self._searcher() as s:
+            return [IndexHit(h["id"], h.score, dict(h.fields()))
+                    for h in s.search(Term("cites", key), limit=None, sortedby="issued", reverse=True)]
+
+    def term_counts(self, field: str) -> dict[str, int]:
+        with self._searcher() as s:
+            r = s.reader()
+            return {t.decode() if isinstance(t, bytes) else t: r.doc_frequency(field, t)
+                    for t in r.lexicon(field)}
+
+    def suggest(self, word: str, limit: int = 3) -> list[str]:
+        with self._searcher() as s:
+            return list(s.suggest("all_f", word, limit=limit, maxdist=2))
+
+    def similar(self, doc_id: str, text_terms: str, limit: int) -> list[IndexHit]:
+        from whoosh.query import Or as WOr, Term, Not as WNot, And as WAnd
+
+        with self._searcher() as s:
+            keys = [t for t, _w in s.key_terms_from_text("all_b", text_terms, numterms=15)]
+            if not keys:
+                return []
+            q = WAnd([WOr([Term("all_b", k) for k in keys]), WNot(Term("id", doc_id))])
+            return [IndexHit(h["id"], h.score, dict(h.fields())) for h in s.search(q, limit=limit)]
+
+    def search(self, query: Query, filters: Filters, *, limit: int = 10, page: int = 1,
+               sort: str = "relevance") -> IndexResults:
+        q, flt = build_query(query, filters)
+        with self._searcher() as s:
+            kwargs = {}
+            if sort == "date":
+                kwargs = {"sortedby": "issued", "reverse": True}
+            res = s.search_page(q, max(page, 1), pagelen=limit, filter=flt, **kwargs)
+            hits = [IndexHit(h["id"], float(h.score or 0.0), dict(h.fields())) for h in res]
+            return IndexResults(total=res.total, hits=hits)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Whoosh does not fsync (SPEC §5b): flush its files and the folder after a commit."""
+    import os
+
+    from ..fsutil import fsync_dir
+
+    for p in folder.iterdir():
+        if p.is_file() and not p.name.endswith(".lock"):
+            try:
+                fd = os.open(p, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                os.fsync(fd)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+    fsync_dir(folder)
+
+
+# --- query building --------------------------------------------------------------------------
+
+def _word_query(w: Word):
+    from whoosh.query import Term
+
+    if w.field == "title":
+        return Term("title_f", w.folded)
+    if w.field == "issuer":
+        return Term("issuer_f", w.folded)
+    return Term("all_x", w.text) if w.exact else Term("all_f", w.folded)
+
+
+def _phrase_query(p: Phrase):
+    from whoosh.query import And, Term
+
+    fwords = [w.folded for w in p.words]
+    field = "title_b" if p.field == "title" else "all_b"
+    parts = [Term(field, b) for b in bigrams(fwords)]
+    parts += [Term("all_x", w.text) for w in p.words if w.exact]
+    if p.field == "issuer":
+        parts = [Term("issuer_f", f) for f in fwords]
+    return And(parts)
+
+
+def _number_query(n: Number):
+    from whoosh.query import And, Or, Term
+
+    parts = [Term("numkey", n.key, boost=NUMBER_BOOST), Term("cites", n.key, boost=CITES_BOOST)]
+    toks = folded(tokens(n.raw))
+    if len(toks) > 1:
+        # The number written in the text but not recognised as a citation still counts, lower.
+        parts.append(And([Term("all_b", b) for b in bigrams(toks)]))
+    return Or(parts)
+
+
+def _node_query(node):
+    from whoosh.query import Not as WNot, Or as WOr
+
+    if isinstance(node, Word):
+        return _word_query(node)
+    if isinstance(node, Phrase):
+        return _phrase_query(node)
+    if isinstance(node, Number):
+        return _number_query(node)
+    if isinstance(node, Or):
+        return WOr([_node_query(n) for n in node.nodes])
+    if isinstance(node, Not):
+        return WNot(_node_query(node.node))
+    raise TypeError(node)
+
+
+def _filter_terms(filters: Filters, query: Query) -> list:
+    from whoosh.query import And, Term, TermRange
+
+    from ..doctypes import type_key
+
+    parts = []
+    doc_type = filters.doc_type
+    tags = list(filters.tags)
+    year = filters.year
+    section = filters.section
+    for c in query.clauses:
+        if isinstance(c, Filter):
+            if c.field == "type":
+                doc_type = c.value
+            elif c.field == "tag":
+                tags.append(c.value)
+            elif c.field == "year" and c.value.isdigit():
+                year = int(c.value)
+            elif c.field == "section":
+                section = c.value
+    if doc_type:
+        parts.append(Term("type", type_key(doc_type)))
+    if filters.issuer:
+        parts.extend(Term("issuer_f", t) for t in folded(tokens(filters.issuer)))
+    if filters.number:
+        parts.append(Term("numkey", number_key(filters.number)))
+    if year:
+        parts.append(Term("year", str(year)))
+    if filters.date_from or filters.date_to:
+        parts.append(TermRange("issued", filters.date_from or "0000", filters.date_to or "9999",
+                               startexcl=False, endexcl=False))
+    from ..text.normalize import folded_key
+
+    parts.extend(Term("tags", folded_key(t)) for t in tags)
+    return parts, section
+
+
+def build_query(query: Query, filters: Filters):
+    """Translate the parsed query and filters into (scoring query, filter query) for Whoosh."""
+    from whoosh.query import And, AndMaybe, Every, Or as WOr, Term
+
+    filter_parts, section = _filter_terms(filters, query)
+    musts, shoulds = [], []
+    prev_word: Word | None = None
+    for c in query.clauses:
+        if isinstance(c, Filter):
+            continue
+        musts.append(_node_query(c))
+        if isinstance(c, Word) and c.field is None:
+            shoulds.append(Term("title_f", c.folded, boost=TITLE_BOOST))
+            if not c.exact:
+                shoulds.append(Term("all_x", c.text, boost=EXACT_BOOST))
+            if prev_word is not None:
+                bg = prev_word.folded + BIGRAM_JOIN + c.folded
+                shoulds.append(Term("all_b", bg, boost=BIGRAM_BOOST))
+                shoulds.append(Term("title_b", bg, boost=BIGRAM_BOOST))
+            prev_word = c
+        else:
+            prev_word = None
+        if section and isinstance(c, (Word, Phrase)):
+            words = c.words if isinstance(c, Phrase) else (c,)
+            musts.extend(Term(f"sec_{section}", w.folded) for w in words)
+    if query.is_empty:
+        musts.insert(0, Every())
+    base = And(musts) if len(musts) > 1 else musts[0]
+    q = AndMaybe(base, WOr(shoulds)) if shoulds else base
+    flt = And(filter_parts) if filter_parts else None
+    return q, flt

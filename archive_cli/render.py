@@ -1,0 +1,109 @@
+"""Rich views: search hits, document header, outline tree, tables. Plain text when piped."""
+from __future__ import annotations
+
+from .archive import Hit, SearchResult
+from .export import _num, header_lines
+from .i18n import _
+from .model import Document, Section
+
+KIND_LABELS = {"purpose": "purpose", "content": "content", "implementation": "implementation", "other": "other"}
+
+
+def console(stderr: bool = False, width: int | None = None):
+    from rich.console import Console
+
+    # Rich decides colour from the stream (terminal or not) and honours NO_COLOR.
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+
+
+def hit_meta(hit: Hit) -> str:
+    return " · ".join(x for x in (hit.doc_type, hit.number, hit.issued, hit.issuer) if x)
+
+
+def search_result(con, result: SearchResult, filters_desc: list[str]) -> None:
+    from rich.text import Text
+
+    start = (result.page - 1) * max(len(result.hits), 1)
+    for i, hit in enumerate(result.hits, start + 1):
+        head = Text()
+        head.append(f"{i}. ", style="bold")
+        head.append(hit.id, style="cyan")
+        head.append("  " + hit_meta(hit), style="dim")
+        con.print(head)
+        con.print(Text(hit.title or _("(untitled)"), style="bold"))
+        if hit.section_headings:
+            con.print(Text(_("in: ") + "; ".join(hit.section_headings), style="magenta"))
+        if hit.snippet:
+            snip = Text(hit.snippet)
+            for s, e in hit.spans:
+                snip.stylize("bold yellow", s, e)
+            con.print(snip)
+        con.print()
+    shown = len(result.hits)
+    con.print(Text(_("{shown} of {total} documents").format(shown=shown, total=result.total), style="dim"))
+
+
+def no_results(con, result: SearchResult) -> None:
+    con.print(_("No documents match {query!r}.").format(query=result.query))
+    if result.suggestions:
+        con.print(_("Did you mean: {s}?").format(s=" / ".join(repr(s) for s in result.suggestions)))
+    if result.drop_filters:
+        con.print(_("Matches exist without the filters {f}; try dropping them.").format(f=" ".join(result.drop_filters)))
+
+
+def hits_table(con, hits: list[Hit]) -> None:
+    from rich.table import Table
+
+    table = Table(show_edge=False, header_style="bold", pad_edge=False)
+    for col in (_("id"), _("date"), _("type"), _("number"), _("title")):
+        table.add_column(col, overflow="fold" if col == _("title") else "ellipsis")
+    for h in hits:
+        table.add_row(h.id, h.issued or "", h.doc_type or "", h.number or "", h.title or "")
+    con.print(table)
+
+
+def document_header(doc: Document):
+    from rich.panel import Panel
+    from rich.table import Table
+
+    p = doc.parsed
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column()
+    rows = [
+        (_("Type"), p.doc_type), (_("Number"), p.number), (_("Issuer"), p.issuer),
+        (_("Place"), p.place), (_("Issued"), p.issued), (_("Signer"), " ".join(x for x in (p.signer_title, p.signer) if x) or None),
+        (_("Published"), p.published),
+        (_("Source"), f"{doc.source.filename} ({doc.source.format}{', ' + doc.source.encoding if doc.source.encoding else ''})"),
+        (_("Id"), doc.id), (_("Tags"), ", ".join(doc.tags) or None),
+    ]
+    for k, v in rows:
+        if v:
+            t.add_row(k, str(v))
+    return Panel(t, title=p.title or _("(untitled)"), title_align="left")
+
+
+def outline_tree(doc: Document):
+    from rich.tree import Tree
+
+    tree = Tree(doc.parsed.title or doc.id)
+
+    def add(node, s: Section) -> None:
+        label = " ".join(x for x in (_num(s), s.heading) if x)
+        branch = node.add(f"{label}  [dim]({s.kind})[/dim]")
+        for c in s.children:
+            add(branch, c)
+
+    for s in doc.parsed.sections:
+        add(tree, s)
+    return tree
+
+
+def body_markdown(body: str):
+    from rich.markdown import Markdown
+
+    return Markdown(body)
+
+
+def plain_header(doc: Document) -> str:
+    return "\n".join(header_lines(doc))

@@ -1,0 +1,101 @@
+"""Snippets and matched sections, computed from the store's text (not stored in the index)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Section
+from .query import Word
+from .text.analysis import fold_token
+from .text.normalize import normalize
+
+_WORD_RE = re.compile(r"\w+")
+_MD_MARK_RE = re.compile(r"^#{1,6}\s+", re.M)
+
+
+@dataclass
+class Snippet:
+    text: str
+    spans: list[tuple[int, int]] = field(default_factory=list)  # highlighted ranges in text
+    terms: list[str] = field(default_factory=list)  # the matched words as they stand
+
+
+def _matcher(words: list[Word]):
+    exact = {w.text for w in words if w.exact}
+    loose = {w.folded for w in words if not w.exact}
+
+    def match(token: str) -> str | None:
+        low = token.lower()
+        if low in exact:
+            return low
+        f = fold_token(low)
+        if f in loose:
+            return f
+        return None
+
+    return match
+
+
+def matches(text: str, words: list[Word]) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every token of ``text`` that a query word matches."""
+    match = _matcher(words)
+    out = []
+    for m in _WORD_RE.finditer(text):
+        key = match(m.group())
+        if key is not None:
+            out.append((m.start(), m.end(), key))
+    return out
+
+
+def plain(body: str) -> str:
+    """Body without Markdown heading marks, whitespace collapsed: what a snippet shows."""
+    return re.sub(r"\s+", " ", _MD_MARK_RE.sub("", body)).strip()
+
+
+def make_snippet(text: str, words: list[Word], width: int = 220) -> Snippet:
+    """The window of ``text`` holding the most distinct query words, with their spans."""
+    text = plain(normalize(text))
+    found = matches(text, words) if words else []
+    if not found:
+        cut = text[:width]
+        return Snippet(cut + ("…" if len(text) > width else ""))
+    best_i, best_score = 0, -1
+    j = 0
+    for i, (start, _e, _k) in enumerate(found):
+        while j < len(found) and found[j][1] - start <= width:
+            j += 1
+        score = len({k for _s, _e2, k in found[i:j]}) * 100 + (j - i)
+        if score > best_score:
+            best_i, best_score = i, score
+    start = found[best_i][0]
+    # start a little before the first match, on a word boundary
+    lead = max(0, start - 40)
+    if lead:
+        sp = text.find(" ", lead)
+        lead = sp + 1 if 0 <= sp < start else lead
+    end = min(len(text), lead + width)
+    if end < len(text):
+        sp = text.rfind(" ", lead, end)
+        end = sp if sp > start else end
+    snippet = text[lead:end]
+    prefix = "…" if lead else ""
+    spans, terms = [], []
+    for s, e, _k in found:
+        if s >= lead and e <= end:
+            spans.append((s - lead + len(prefix), e - lead + len(prefix)))
+            terms.append(text[s:e])
+    return Snippet(prefix + snippet + ("…" if end < len(text) else ""), spans,
+                   list(dict.fromkeys(t.lower() for t in terms)))
+
+
+def section_text(section: Section) -> str:
+    parts = [f"{section.number or ''} {section.heading}", section.text]
+    parts.extend(section_text(c) for c in section.children)
+    return "\n".join(parts)
+
+
+def matched_sections(sections: list[Section], words: list[Word]) -> list[Section]:
+    """Top-level sections whose text holds at least one query word."""
+    if not words:
+        return []
+    return [s for s in sections if matches(section_text(s), words)]

@@ -1,0 +1,150 @@
+"""The document store: the source of truth (SPEC §3).
+
+Layout under the archive root::
+
+    documents/<id>.md            front matter (metadata, source, tags) + clean Markdown body
+    originals/<aa>/<sha256>      the imported file's bytes, content-addressed
+
+A document's id is the first 12 hex digits of the SHA-256 of its original bytes, so importing the
+same bytes again finds the same id ("duplicate") and ids survive any rebuild of the index.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .fsutil import atomic_write, remove_file
+from .model import META_FIELDS, Document, ParsedDocument, Source
+
+ID_LENGTH = 12
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def id_for(sha256: str) -> str:
+    return sha256[:ID_LENGTH]
+
+
+@dataclass(frozen=True)
+class StoreEntry:
+    """A store file as seen on disk: enough to tell whether the index is up to date."""
+
+    id: str
+    path: Path
+    stamp: str  # "<mtime_ns>-<size>": changes when a person edits the file
+
+
+def _stamp(st: os.stat_result) -> str:
+    return f"{st.st_mtime_ns}-{st.st_size}"
+
+
+class Store:
+    """Front-matter Markdown files plus content-addressed originals under ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.docs_dir = root / "documents"
+        self.originals_dir = root / "originals"
+
+    def create(self) -> None:
+        self.docs_dir.mkdir(parents=True, exist_ok=True)
+        self.originals_dir.mkdir(parents=True, exist_ok=True)
+
+    # --- paths -------------------------------------------------------------------------------
+    def doc_path(self, doc_id: str) -> Path:
+        return self.docs_dir / f"{doc_id}.md"
+
+    def original_path(self, sha256: str) -> Path:
+        return self.originals_dir / sha256[:2] / sha256
+
+    # --- reading -----------------------------------------------------------------------------
+    def exists(self, doc_id: str) -> bool:
+        return self.doc_path(doc_id).is_file()
+
+    def entries(self) -> Iterator[StoreEntry]:
+        """Every document file, in no particular order (temp files skipped)."""
+        try:
+            it = os.scandir(self.docs_dir)
+        except FileNotFoundError:
+            return
+        with it:
+            for e in it:
+                if e.name.endswith(".md") and not e.name.startswith("."):
+                    yield StoreEntry(e.name[:-3], Path(e.path), _stamp(e.stat()))
+
+    def entry(self, doc_id: str) -> StoreEntry | None:
+        path = self.doc_path(doc_id)
+        try:
+            return StoreEntry(doc_id, path, _stamp(path.stat()))
+        except FileNotFoundError:
+            return None
+
+    def load(self, doc_id: str) -> Document:
+        """Read a document back: front matter for metadata, the body re-parsed for the outline."""
+        return document_from_text(doc_id, self.doc_path(doc_id).read_text(encoding="utf-8"))
+
+    def original(self, sha256: str) -> bytes:
+        return self.original_path(sha256).read_bytes()
+
+    # --- writing (each step atomic) ----------------------------------------------------------
+    def write_original(self, sha256: str, data: bytes) -> None:
+        path = self.original_path(sha256)
+        if not path.exists():
+            atomic_write(path, data)
+
+    def write(self, doc: Document) -> StoreEntry:
+        path = self.doc_path(doc.id)
+        atomic_write(path, document_to_text(doc).encode("utf-8"))
+        return StoreEntry(doc.id, path, _stamp(path.stat()))
+
+    def delete(self, doc_id: str, sha256: str | None) -> bool:
+        """Remove the document file first (the store is the truth), then its original."""
+        existed = remove_file(self.doc_path(doc_id))
+        if sha256:
+            remove_file(self.original_path(sha256))
+        return existed
+
+
+def document_to_text(doc: Document) -> str:
+    """Serialise a document as UTF-8 front matter + Markdown body."""
+    import frontmatter
+
+    meta: dict[str, Any] = {"id": doc.id}
+    for name in META_FIELDS:
+        value = getattr(doc.parsed, name)
+        if value not in (None, "", []):
+            meta[name] = value
+    if doc.tags:
+        meta["tags"] = list(doc.tags)
+    meta["source"] = doc.source.to_dict()
+    post = frontmatter.Post(doc.parsed.body, **meta)
+    # sort_keys=False keeps the reading order of META_FIELDS for people opening the file.
+    return frontmatter.dumps(post, sort_keys=False) + "\n"
+
+
+def document_from_text(doc_id: str, text: str) -> Document:
+    """Parse a store file. Metadata comes from the front matter, the outline from the body."""
+    import frontmatter
+
+    from .parse import from_store
+
+    post = frontmatter.loads(text)
+    meta = dict(post.metadata)
+    src = meta.get("source") or {}
+    source = Source(
+        filename=str(src.get("filename") or ""),
+        format=str(src.get("format") or ""),
+        encoding=src.get("encoding"),
+        sha256=str(src.get("sha256") or ""),
+        size=int(src.get("size") or 0),
+        imported=str(src.get("imported") or ""),
+    )
+    parsed: ParsedDocument = from_store(meta, post.content)
+    tags = [str(t) for t in meta.get("tags") or []]
+    return Document(id=str(meta.get("id") or doc_id), parsed=parsed, source=source, tags=tags)
