@@ -7,13 +7,21 @@ Public entry points:
 - :func:`from_store` rebuilds a ParsedDocument from a store file's front matter and body, so a
   body corrected by hand is re-read by ``archive reindex``.
 - :func:`outline_from_markdown` and :func:`find_references` are the two halves of that.
+
+The pipeline is clean (:mod:`.clean`) → metadata (:mod:`.metadata`) → Markdown body
+(:mod:`.outline`) → sections read back from that body (so ``parse`` and ``from_store`` agree by
+construction) → references (:mod:`.references`).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from ..model import META_FIELDS, ParsedDocument, Reference, Section
-from .simple import outline_from_markdown, parse_text, find_references
+from ..text.normalize import fix_lookalikes, nfc
+from .clean import clean
+from .metadata import extract
+from .outline import outline_from_markdown, render_body
+from .references import find_references
 
 __all__ = ["parse", "from_store", "outline_from_markdown", "find_references"]
 
@@ -24,21 +32,55 @@ def _apply_hints(doc: ParsedDocument, hints: dict[str, Any] | None) -> ParsedDoc
             value = hints[name]
             if name == "issued":
                 value = str(value)
+            elif name == "recipients":
+                value = [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+            elif not isinstance(value, str):
+                value = str(value)
             setattr(doc, name, value)
     return doc
 
 
+def _parse(text: str, markdown: bool) -> ParsedDocument:
+    text = fix_lookalikes(nfc(text))
+    cleaned = clean(text, markdown=markdown)
+    meta = extract(cleaned, text)
+    body = render_body(cleaned.blocks, closing=meta.closing, body_start=meta.body_start,
+                       english=meta.language == "en")
+    preamble, sections = outline_from_markdown(body)
+    return ParsedDocument(
+        doc_type=meta.doc_type, number=meta.number, issuer=meta.issuer, place=meta.place,
+        issued=meta.issued, title=meta.title, signer=meta.signer, signer_title=meta.signer_title,
+        recipients=meta.recipients, urgency=meta.urgency, secrecy=meta.secrecy,
+        published=meta.published, language=meta.language, body=body, preamble=preamble,
+        sections=sections, references=find_references(body, exclude=meta.number),
+    )
+
+
+def _fallback(text: str) -> ParsedDocument:
+    # Last resort for text that trips a rule: keep every line, headings escaped, no metadata.
+    lines = [("\\" + ln if ln.lstrip().startswith("#") else ln) for ln in str(text).splitlines()]
+    body = "\n".join(lines).strip() + "\n"
+    preamble, sections = outline_from_markdown(body)
+    return ParsedDocument(body=body, preamble=preamble, sections=sections)
+
+
 def parse(text: str, *, markdown: bool = False, hints: dict[str, Any] | None = None) -> ParsedDocument:
-    """Parse a document's text. ``hints`` (front matter, HTML metadata) win over the text."""
-    doc = parse_text(text, markdown=markdown)
+    """Parse a document's text. ``hints`` (front matter, HTML metadata) win over the text.
+
+    Never raises on any text: an unexpected failure gives the text back as body, unparsed."""
+    try:
+        doc = _parse(text, markdown)
+    except Exception:  # noqa: BLE001 - a parser bug must not stop a 100k-document import
+        doc = _fallback(text)
     return _apply_hints(doc, hints)
 
 
 def from_store(meta: dict[str, Any], body: str) -> ParsedDocument:
     """Metadata from the front matter; outline and references re-read from the body."""
     preamble, sections = outline_from_markdown(body)
+    number = meta.get("number") if isinstance(meta.get("number"), str) else None
     doc = ParsedDocument(body=body, preamble=preamble, sections=sections,
-                         references=find_references(body))
+                         references=find_references(body, exclude=number))
     return _apply_hints(doc, meta)
 
 

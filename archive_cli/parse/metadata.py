@@ -1,0 +1,440 @@
+"""Header and closing metadata: type, number, issuer, place/date, title, signer, recipients.
+
+Works on cleaned blocks (:mod:`.clean`). The header zone is the run of blocks before the first
+"Căn cứ"/"Kính gửi"/numbered heading; dates are only taken there (or from a repost's lead
+sentence "Ngày 07/10/2021, Ban … ban hành Hướng dẫn …"), never from the first date in a file.
+Anything not found stays None: a missing field is better than a guessed one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .clean import Block, Cleaned
+from .names import looks_like_person, org_case, person_case
+from .patterns import (ABBR_TYPES, DATE_LONG_RE, DATE_NUM_RE, HEAD_TYPES, NUMBER_LINE_RE, PLACE_DATE_RE,
+                       TYPE_NAMES, canon_number, date_from_match, find_date, symbol_type)
+
+
+@dataclass
+class Meta:
+    doc_type: str | None = None
+    number: str | None = None
+    issuer: str | None = None
+    place: str | None = None
+    issued: str | None = None
+    title: str | None = None
+    signer: str | None = None
+    signer_title: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    urgency: str | None = None
+    secrecy: str | None = None
+    published: str | None = None
+    language: str = "vi"
+    type_index: int | None = None  # block index of the type line
+    title_end: int | None = None  # first block after the title
+    closing: list[tuple[int, int]] = field(default_factory=list)  # (start, end) block ranges
+    body_start: int = 0  # first block where headings may start
+
+
+_QH_RE = re.compile(r"C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do|"
+                    r"SOCIALIST\s+REPUBLIC|Independence\s*[-–]\s*Freedom", re.I)
+_SEP_RE = re.compile(r"^\s*[-_=*·.~\s]+$")
+_URGENCY = {"KHẨN": "Khẩn", "THƯỢNG KHẨN": "Thượng khẩn", "HỎA TỐC": "Hỏa tốc", "HOẢ TỐC": "Hỏa tốc",
+            "HỎA TỐC HẸN GIỜ": "Hỏa tốc hẹn giờ", "KHẨN CẤP": "Khẩn"}
+_SECRECY = {"MẬT": "Mật", "TỐI MẬT": "Tối mật", "TUYỆT MẬT": "Tuyệt mật"}
+_BODY_START_RE = re.compile(r"^(?:Căn cứ|Kính gửi|Theo đề nghị|Xét đề nghị|Thực hiện|Để |Nhằm |Tại phiên|"
+                            r"Tại cuộc|Ngày \d|Vừa qua|Trong thời gian|Trong những năm|Qua \d|Hiện nay|"
+                            r"Sau khi|Trên cơ sở|Pursuant|In accordance|Based on|Having regard)", re.I)
+_HEADING_START_RE = re.compile(r"^(?:[IVXLC]{1,6}\s*[.\-–)]\s+\S|Điều\s+\d+|Chương\s+[IVXLC\d]|Phần\s+|"
+                               r"\d{1,2}\s*[.)]\s+\S|[a-zđ]\)\s)")
+_AUTH_RE = re.compile(r"^(?:(?i:t\s*/\s*m|k\s*/\s*t|t\s*/\s*l)\s*\.?|(?i:tm|kt|tl|tuq)\s*\.|"
+                      r"(?:TM|KT|TL|TUQ|Q)\s*\.?(?=\s+[A-ZĐÀ-Ỹ]{2})|Q\s*\.|FOR\s+THE|ON\s+BEHALF)\s*\S", re.X)
+_OFFICE_RE = re.compile(
+    r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|GIÁM\s+ĐỐC|TỔNG\s+GIÁM\s+ĐỐC|CỤC\s+TRƯỞNG|"
+    r"TỔNG\s+CỤC\s+TRƯỞNG|CHI\s+CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|TRƯỞNG\s+BAN|BÍ\s+THƯ|CHÁNH\s+VĂN\s+PHÒNG|"
+    r"CHÁNH\s+THANH\s+TRA|TỔNG\s+THANH\s+TRA|THỐNG\s+ĐỐC|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+PHÒNG|"
+    r"CHỦ\s+NHIỆM|TỔNG\s+BÍ\s+THƯ|THƯỜNG\s+TRỰC|TRƯỞNG\s+ĐOÀN|CHỦ\s+TỊCH\s+NƯỚC|TỔNG\s+KIỂM\s+TOÁN|"
+    r"KIỂM\s+TOÁN\s+TRƯỞNG|TRƯỞNG\s+TIỂU\s+BAN|UỶ\s+VIÊN|ỦY\s+VIÊN|PHÓ\s+TRƯỞNG\s+BAN|"
+    r"CHÁNH\s+ÁN|VIỆN\s+TRƯỞNG|DIRECTOR|MINISTER|CHAIRMAN|PRESIDENT|HEAD)\b", re.I)
+_RECIP_RE = re.compile(r"^(?:Nơi\s+nhận|NƠI\s+NHẬN|Recipients?)\s*:?", re.I)
+_SIGNED_RE = re.compile(r"^[\[(]?\s*(?:đã\s+ký|Đã\s+ký|ĐÃ\s+KÝ|ký|signed|Signed|chữ\s+ký|Ký\s+tên|đã\s+ký\s+và\s+đóng\s+dấu|"
+                        r"[Đđ]ã\s+ký)[^)\]]*[)\]]?\s*$")
+_LEAD_RE = re.compile(
+    r"(?:^|\.\s)(?:Ngày|Vào ngày|Hôm nay,? ngày)\s+(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}"
+    r"\s+năm\s+\d{4})\s*,\s*(?P<issuer>[^,.;]{3,120}?)\s+(?:đã\s+)?(?:ký\s+)?ban\s+hành\s+(?P<type>"
+    + "|".join(sorted(TYPE_NAMES, key=len, reverse=True)) + r")\b", re.I)
+_TYPE_LINE_RE = re.compile(r"^(?P<t>" + "|".join(sorted((re.escape(k) for k in HEAD_TYPES if k), key=len,
+                                                        reverse=True)) + r")(?P<rest>(?:\s+(?:của|về|V/v|số|SỐ|CỦA|VỀ|"
+                                                                         r"\(|ON|OF|FOR).*)?)\s*$")
+_LOCALITY_RE = re.compile(r"^(?:TỈNH|THÀNH\s+PHỐ|TP\.?|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN|ĐẶC\s+KHU)\b"
+                          r"(?!\s+[ỦU][ỶY])", re.I)
+_AUTHORITY_LINE_RE = re.compile(
+    r"^(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|THỦ TƯỚNG|BỘ TRƯỞNG|CHÍNH PHỦ|CHỦ TỊCH|GIÁM ĐỐC|CỤC TRƯỞNG|TỔNG CỤC TRƯỞNG|"
+    r"QUỐC HỘI|BAN CHẤP HÀNH|BỘ CHÍNH TRỊ|BAN THƯỜNG VỤ|BAN BÍ THƯ|THỐNG ĐỐC|TỔNG KIỂM TOÁN|CHÁNH ÁN|"
+    r"VIỆN TRƯỞNG|BỘ TRƯỞNG|TRƯỞNG BAN|THƯỜNG TRỰC|ĐOÀN CHỦ TỊCH|TỔNG THANH TRA|CHỦ NHIỆM|CHÁNH VĂN PHÒNG)")
+
+
+def _is_caps(s: str) -> bool:
+    return s == s.upper() and sum(1 for c in s if c.isupper()) >= 2
+
+
+def _language(text: str) -> str:
+    sample = text[:20000]
+    letters = sum(1 for c in sample if c.isalpha())
+    if not letters:
+        return "vi"
+    viet = sum(1 for c in sample if c in "ăâđêôơưĂÂĐÊÔƠƯ" or "\u1ea0" <= c <= "\u1ef9"
+               or c in "àáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ")
+    if viet / letters > 0.02:
+        return "vi"
+    words = re.findall(r"[a-z]+", sample.lower())
+    en = sum(1 for w in words if w in ("the", "of", "and", "to", "in", "for", "is", "on", "with", "by"))
+    return "en" if words and en / len(words) > 0.05 else "vi"
+
+
+def _header_end(blocks: list[Block]) -> int:
+    """Index of the first block past the header zone."""
+    limit = min(len(blocks), 60)
+    for i in range(limit):
+        t = blocks[i].text
+        if _BODY_START_RE.match(t) and i > 0:
+            return i
+        if _HEADING_START_RE.match(t) and i > 2 and not NUMBER_LINE_RE.match(t):
+            return i
+        if len(t) > 400:
+            return i
+    return limit
+
+
+def _number(blocks: list[Block], end: int) -> tuple[str | None, int | None]:
+    for i in range(min(end + 3, len(blocks))):
+        t = blocks[i].text
+        if re.fullmatch(r"S[ốố]\s*(?:hiệu)?\s*:?", t) and i + 1 < len(blocks):
+            t = "Số: " + blocks[i + 1].text
+        m = NUMBER_LINE_RE.search(t)
+        if m and m.start() < 12:
+            raw = t[m.start("num"):m.end("sym")]
+            return canon_number(raw), i
+    return None, None
+
+
+def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
+    for i in range(min(end + 3, len(blocks))):
+        t = blocks[i].text
+        m = PLACE_DATE_RE.search(t)
+        if m:
+            place = _clean_place(m.group("place"))
+            return place, date_from_match(m)
+    for i in range(min(end, len(blocks))):
+        t = blocks[i].text
+        m = DATE_LONG_RE.search(t)
+        if m and (t.lower().startswith("ngày") or m.start() < 40) and not NUMBER_LINE_RE.search(t[:m.start()]):
+            return None, date_from_match(m)
+    return None, None
+
+
+def _clean_place(raw: str) -> str | None:
+    toks = raw.replace("\t", " ").split()
+    keep: list[str] = []
+    for tok in reversed(toks):
+        if tok[:1].isupper() or tok.lower() in ("phố",) and keep is not None:
+            keep.append(tok)
+            if len(keep) >= 6:
+                break
+        else:
+            break
+    keep.reverse()
+    place = " ".join(keep).strip(" ,")
+    if place.lower().startswith(("số", "số:")):
+        return None
+    return place or None
+
+
+def _type_line(blocks: list[Block], end: int) -> tuple[str | None, int | None, str]:
+    for i in range(min(len(blocks), max(end + 4, 12), 70)):
+        t = blocks[i].text.strip()
+        if t.endswith(":") and t[:-1].strip() in ("QUYẾT ĐỊNH", "QUYẾT NGHỊ", "NGHỊ QUYẾT"):
+            continue
+        m = _TYPE_LINE_RE.match(t)
+        if not m:
+            continue
+        rest = m.group("rest").strip()
+        if rest and not (rest.lower().startswith(("của", "về", "v/v", "số", "(", "on", "of", "for"))):
+            continue
+        name = HEAD_TYPES[m.group("t")]
+        if not name:
+            continue
+        return name, i, rest
+    return None, None, ""
+
+
+_TITLE_STOP_RE = re.compile(r"^(?:Căn cứ|Kính gửi|Theo đề nghị|Xét |Thực hiện|\(?Kèm theo|\(?Ban hành kèm|"
+                            r"\(?Ban hành theo|Tại phiên|Trong |Ngày \d|Sau khi|Pursuant|Dear|To:)", re.I)
+
+
+def _title(blocks: list[Block], idx: int, doc_type: str, rest: str) -> tuple[str | None, int]:
+    parts: list[str] = [rest] if rest else []
+    j = idx + 1
+    total = len(rest)
+    while j < len(blocks) and len(parts) < 8:
+        b = blocks[j]
+        t = b.text.strip()
+        if _SEP_RE.match(t):
+            if parts:
+                j += 1
+                break
+            j += 1
+            continue
+        if _TITLE_STOP_RE.match(t) or _HEADING_START_RE.match(t) or _QH_RE.search(t):
+            break
+        if NUMBER_LINE_RE.match(t) or PLACE_DATE_RE.search(t):
+            break
+        if parts and len(t) < 90 and _AUTHORITY_LINE_RE.match(t.upper()) and not re.search(r"(,|\bVÀ|\bCỦA)$", parts[-1]):
+            break
+        if parts and total > 60 and b.bold and not blocks[idx].bold and not _is_caps(parts[-1]) and _is_caps(t):
+            break
+        if len(t) > 400:
+            break
+        parts.append(t)
+        total += len(t)
+        j += 1
+        if total > 600:
+            break
+    if not parts:
+        return doc_type, j
+    summary = " ".join(parts)
+    summary = re.sub(r"\s+", " ", summary).strip(" -")
+    return f"{doc_type} {summary}".strip(), j
+
+
+def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, end: int) -> str | None:
+    stop = min(x for x in (number_idx, type_idx, end, len(blocks)) if x is not None)
+    lines: list[str] = []
+    for i in range(stop):
+        b = blocks[i]
+        t = b.text.strip().strip("*").strip()
+        if b.col != 0 or not t or _SEP_RE.match(t) or _QH_RE.search(t):
+            continue
+        if t.upper() in _URGENCY or t.upper() in _SECRECY or len(t) > 90:
+            continue
+        if PLACE_DATE_RE.search(t) or re.match(r"^S[ốố]\b", t) or DATE_NUM_RE.search(t):
+            continue
+        if re.search(r"[a-zđ]", t) and t[:1].isupper() and not t.split()[0].isupper() and len(t.split()) > 8:
+            continue  # a sentence, not a header line
+        if t.lower().startswith(("v/v", "kính gửi", "về việc")):
+            continue
+        if re.search(r"[^\W\d_]\d|\d[^\W\d_]", t) or not re.search(r"[^\W\d_]{2}", t):
+            continue  # "XV80" typist marks, page numbers
+        lines.append(t)
+    if not lines:
+        return None
+    bodies: list[str] = []
+    for t in lines:
+        up = t.upper()
+        if bodies and (_LOCALITY_RE.match(t) or up.startswith(("VÀ ", "- ")) or re.search(r"(?:,|\bVÀ|-)$", bodies[-1].upper())
+                       or re.fullmatch(r"(?:ỦY|UỶ) BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BAN CHẤP HÀNH|ĐẢNG BỘ|BỘ",
+                                       bodies[-1].upper())):
+            bodies[-1] = f"{bodies[-1]} {t}"
+        else:
+            bodies.append(t)
+    # The issuing body is printed last (under its parent); name it first.
+    names = [org_case(x) if _is_caps(x) else _mixed_org(x) for x in reversed(bodies)]
+    return " ".join(n for n in names if n) or None
+
+
+def _mixed_org(x: str) -> str:
+    """Legacy transcripts print headers in odd case ("ủy Ban Nhân Dân"): rebuild from capitals."""
+    return org_case(x.upper())
+
+
+def _lead(blocks: list[Block], limit: int) -> tuple[str | None, str | None, str | None]:
+    for b in blocks[:limit]:
+        m = _LEAD_RE.search(b.text)
+        if m:
+            issued = find_date(m.group("date"))
+            typ = m.group("type")
+            canon = next((t for t in TYPE_NAMES if t.lower() == typ.lower()), typ)
+            return m.group("issuer").strip(), issued, canon
+    return None, None, None
+
+
+def _flags(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
+    urgency = secrecy = None
+    for b in blocks[:max(end, 12)]:
+        t = b.text.strip().strip("*").strip().upper()
+        if t in _URGENCY and urgency is None:
+            urgency = _URGENCY[t]
+        elif t in _SECRECY and secrecy is None:
+            secrecy = _SECRECY[t]
+    return urgency, secrecy
+
+
+def _closing_ranges(blocks: list[Block], start: int) -> list[tuple[int, int]]:
+    """Block ranges of Nơi nhận lists and signature blocks after ``start``."""
+    out: list[tuple[int, int]] = []
+    i = start
+    n = len(blocks)
+    while i < n:
+        t = blocks[i].text.strip()
+        if _RECIP_RE.match(t) or (_AUTH_RE.match(t) and _is_caps(t.split(".", 1)[-1] or t)):
+            j = i + 1
+            while j < n and j - i < 40:
+                u = blocks[j].text.strip()
+                if (u.startswith(("-", "+", "•")) or _RECIP_RE.match(u) or _AUTH_RE.match(u) or
+                        (_is_caps(u) and len(u) < 80 and not _HEADING_START_RE.match(u) and not _TYPE_LINE_RE.match(u))
+                        or looks_like_person(u) or _SIGNED_RE.match(u) or blocks[j].col == 1 or
+                        (len(u) < 60 and blocks[j - 1].text.strip().startswith("-") and u[:1].islower())):
+                    j += 1
+                    continue
+                break
+            out.append((i, j))
+            i = j
+            continue
+        i += 1
+    return out
+
+
+def _signature(blocks: list[Block], ranges: list[tuple[int, int]], body_start: int
+               ) -> tuple[str | None, str | None, list[str]]:
+    signer = signer_title = None
+    recipients: list[str] = []
+    # Look at the first closing zone (the main document's), extended a little backwards for an
+    # office line printed just above "Nơi nhận".
+    for (a, b) in ranges[:3]:
+        window = list(range(max(body_start, a - 4), min(len(blocks), b + 2)))
+        title_parts: list[str] = []
+        for k in window:
+            t = blocks[k].text.strip().strip("*").strip()
+            if _AUTH_RE.match(t) or (_OFFICE_RE.match(t) and _is_caps(t) and len(t) < 90):
+                if not title_parts or _AUTH_RE.match(t) and signer is None and title_parts and _AUTH_RE.match(title_parts[0]) and k - window[0] > 6:
+                    pass
+                title_parts.append(re.sub(r"\s+", " ", t))
+            elif title_parts and looks_like_person(t) and signer is None:
+                signer = person_case(t)
+                break
+        if signer:
+            signer_title = " / ".join(dict.fromkeys(title_parts)) or None
+        if not recipients:
+            recipients = _recipients(blocks, a, b)
+        if signer:
+            break
+    if signer is None:
+        # No office line: a name directly after the closing formula "./." near the end.
+        for (a, b) in ranges[:2]:
+            for k in range(a, min(len(blocks), b + 2)):
+                t = blocks[k].text.strip()
+                if blocks[k].col == 1 and looks_like_person(t):
+                    signer = person_case(t)
+                    break
+            if signer:
+                break
+    return signer, signer_title, recipients
+
+
+def _recipients(blocks: list[Block], a: int, b: int) -> list[str]:
+    out: list[str] = []
+    started = False
+    for k in range(a, min(b + 1, len(blocks))):
+        blk = blocks[k]
+        t = blk.text.strip()
+        m = _RECIP_RE.match(t)
+        if m:
+            started = True
+            rest = t[m.end():].strip()
+            if rest:
+                out.extend(x.strip(" ;.,") for x in re.split(r"(?:^|\s)-\s", rest) if x.strip(" ;.,"))
+            continue
+        if not started or blk.col != 0:
+            continue
+        if t.startswith(("-", "+", "•")):
+            for x in re.split(r"(?:^|;\s*)[-+•]\s*", t):
+                x = x.strip(" ;.,")
+                if x:
+                    out.append(x)
+        elif out and t[:1].islower() and len(t) < 60:
+            out[-1] = f"{out[-1]} {t.strip(' ;.,')}"
+        elif out:
+            break
+    return out
+
+
+def extract(cleaned: Cleaned, full_text: str) -> Meta:
+    blocks = cleaned.blocks
+    meta = Meta(published=cleaned.published)
+    try:
+        meta.language = _language(full_text)
+    except Exception:  # pragma: no cover - defensive: never raise on odd text
+        meta.language = "vi"
+    end = _header_end(blocks)
+    meta.number, num_idx = _number(blocks, end)
+    meta.place, meta.issued = _place_date(blocks, end)
+    doc_type, type_idx, rest = _type_line(blocks, end)
+    meta.type_index = type_idx
+    if doc_type:
+        meta.title, meta.title_end = _title(blocks, type_idx, doc_type, rest)  # type: ignore[arg-type]
+    meta.issuer = _issuer(blocks, num_idx, type_idx, end)
+    lead_issuer, lead_date, lead_type = _lead(blocks, min(len(blocks), (type_idx or 0) + 3 if type_idx else 15))
+    if lead_issuer and not meta.issuer:
+        meta.issuer = lead_issuer[:1].upper() + lead_issuer[1:]
+        if re.search(r"(?:Tỉnh|Thành|Huyện|Quận|Đảng)\s+[ủu][ỷy]$", meta.issuer):
+            prov = _site_province(cleaned.site)
+            if prov:
+                meta.issuer = f"{meta.issuer} {prov}"
+    if lead_date and not meta.issued:
+        meta.issued = lead_date
+    doc_type = doc_type or lead_type
+    sym_type = symbol_type(meta.number.split("/", 1)[-1] if meta.number and "/" in meta.number and
+                           not re.match(r"^\d+-", meta.number) else (meta.number.split("-", 1)[-1]
+                                                                    if meta.number else ""))
+    if meta.number and "VBHN" in meta.number:
+        doc_type = "Văn bản hợp nhất"
+    if not doc_type:
+        has_vv = any(b.text.lower().startswith("v/v") for b in blocks[:end + 2])
+        if sym_type:
+            doc_type = sym_type
+        elif has_vv or (meta.number and not sym_type and "/" in meta.number):
+            doc_type = "Công văn"
+        elif cleaned.tvpl.get("doc_type") and cleaned.tvpl["doc_type"] != "Văn bản khác":
+            doc_type = cleaned.tvpl["doc_type"]
+    meta.doc_type = doc_type
+    if doc_type == "Chỉ thị" and type_idx is None and any(b.text.lower().startswith("v/v") for b in blocks[:end + 2]):
+        doc_type = "Công văn"  # "5348/CT-CS": CT is the issuer (Cục Thuế), the V/v line makes it a công văn
+    meta.doc_type = doc_type
+    if doc_type and not meta.title:
+        vv = next((b.text for b in blocks[:end + 3] if b.text.lower().startswith("v/v")), None)
+        if vv:
+            meta.title = f"{doc_type} {vv.strip()}"
+        elif cleaned.caption:
+            m = re.match(r"^\S+(?:\s\S+)?\s+\S*\d\S*\s+(?:năm \d{4}\s+|ngày \S+\s+)?(?P<s>.*?)(?:\s+do\s+.*ban hành)?$",
+                         cleaned.caption)
+            if m and m.group("s"):
+                meta.title = f"{doc_type} {m.group('s')}"
+    meta.urgency, meta.secrecy = _flags(blocks, end)
+    body_start = meta.title_end or end
+    meta.body_start = body_start
+    meta.closing = _closing_ranges(blocks, body_start)
+    meta.signer, meta.signer_title, meta.recipients = _signature(blocks, meta.closing, body_start)
+    # TVPL's metadata table: last-resort fallbacks for fields the text did not give.
+    tv = cleaned.tvpl
+    if not meta.number and tv.get("number") and re.search(r"\d", tv["number"]):
+        meta.number = canon_number(tv["number"])
+    if not meta.issued and tv.get("issued"):
+        meta.issued = find_date(tv["issued"])
+    if not meta.signer and tv.get("signer") and looks_like_person(tv["signer"]):
+        meta.signer = tv["signer"]
+    return meta
+
+
+_VV_RE = re.compile(r"^[Vv]/[Vv]\.?\s*")
+
+
+def _site_province(site: list[str]) -> str | None:
+    for s in site:
+        m = re.match(r"^(?:TỈNH|THÀNH PHỐ)\s+(.+)$", s.strip())
+        if m:
+            return org_case("TỈNH " + m.group(1)).split(" ", 1)[1]
+    return None
+
+
+_ = (ABBR_TYPES,)
