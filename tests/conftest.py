@@ -15,3 +15,20 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not present at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture
+def archive_dir(tmp_path: Path) -> Path:
+    """A fresh, empty archive location; the environment variable is cleared so only it is used."""
+    os.environ.pop("ARCHIVE_HOME", None)
+    return tmp_path / "archive"
+
+
+@pytest.fixture
+def loaded(archive_dir: Path) -> Path:
+    """An archive holding the sample documents of documents/."""
+    from tests.helpers import DOCUMENTS, run
+
+    res = run(archive_dir, "import", str(DOCUMENTS), "--jobs", "1")
+    assert res.exit_code == 0, res.output
+    return archive_dir

@@ -269,7 +269,9 @@ class WhooshIndex:
             if sort == "date":
                 kwargs = {"sortedby": "issued", "reverse": True}
             res = s.search_page(q, max(page, 1), pagelen=limit, filter=flt, **kwargs)
-            hits = [IndexHit(h["id"], float(h.score or 0.0), dict(h.fields())) for h in res]
+            # Sorted results carry the sort key in .score; relevance is meaningless there.
+            hits = [IndexHit(h["id"], h.score if isinstance(h.score, float) else 0.0, dict(h.fields()))
+                    for h in res]
             return IndexResults(total=res.total, hits=hits)
 
 
