@@ -150,6 +150,9 @@ def _finish(raw: str, col: int, md_heading: bool) -> Block | None:
     italic = stripped.startswith("*") and not stripped.startswith("**")
     text = _strip_md(raw)
     text = re.sub(r"[ \t]+", " ", text).strip()
+    if not _SEPARATOR_RE.match(text):
+        # Rules glued to text by the converter: "CHÍNH PHỦ-------", "---- Số: 16/…".
+        text = re.sub(r"^-{3,}\s*|\s*-{3,}$", "", text).strip()
     if not text:
         return None
     return Block(text, bold=whole, bold_prefix=prefix, md_heading=md_heading, col=col, italic=italic)
@@ -249,6 +252,20 @@ def _markdown_blocks(lines: list[str]) -> list[Block]:
     return blocks
 
 
+_QH_BLOCK_RE = re.compile(r"C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.I)
+_SEE_MORE_RE = re.compile(r"^Xem chi tiết tại\b|^Xem toàn văn\b")
+
+
+def _drop_news_summary(blocks: list[Block]) -> list[Block]:
+    """TVPL news pages put a summary ("Ngày 21/11/2025, Bộ Nội vụ đã ban hành …", "Xem chi tiết
+    tại Công văn …") before the document itself: drop it when the header follows."""
+    qh = next((i for i, b in enumerate(blocks[:120]) if _QH_BLOCK_RE.search(b.text)), None)
+    if qh is None:
+        return blocks
+    see = max((i for i in range(qh) if _SEE_MORE_RE.match(blocks[i].text)), default=None)
+    return blocks[see + 1:] if see is not None else blocks
+
+
 # ---------------------------------------------------------------------------------------------
 # Plain text
 
@@ -318,7 +335,7 @@ def clean(text: str, *, markdown: bool = False) -> Cleaned:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if markdown:
         lines, meta, caption = _cut_tvpl(text.split("\n"))
-        blocks = _markdown_blocks(lines)
+        blocks = _drop_news_summary(_markdown_blocks(lines))
         published = None
         # Reposts in Markdown may carry the posting line too.
         kept: list[Block] = []

@@ -26,12 +26,16 @@ from ..text.normalize import folded_key
 STRONG_IMPLEMENTATION = (
     "to chuc thuc hien", "trach nhiem thi hanh", "dieu khoan thi hanh", "hieu luc thi hanh",
     "co hieu luc", "to chuc trien khai thuc hien", "implementation", "responsibilities",
+    "quy dinh chuyen tiep", "dieu khoan chuyen tiep",
 )
+# Weak implementation words: they name an article's subject in laws and decrees ("Quyền và trách
+# nhiệm của bên bảo đảm" is operative content), so they count only outside articles/chapters.
+WEAK_IMPLEMENTATION = ("trach nhiem", "phan cong", "tien do")
 # (kind, keywords). "context" and "recommendation" are SPEC "other".
 KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("implementation", (
         "hieu luc", "trach nhiem", "phan cong", "kinh phi", "tien do", "che do bao cao",
-        "thoi gian thuc hien", "to chuc thi hanh", "dieu khoan chuyen tiep", "khen thuong",
+        "thoi gian thuc hien", "to chuc thi hanh", "dieu khoan chuyen tiep", "chuyen tiep",
         "xu ly vi pham", "kiem tra giam sat", "kiem tra, giam sat", "thi hanh", "trien khai thuc hien",
         "nguon von", "dieu khoan cuoi", "responsibility", "funding", "budget", "timeline", "effect",
         "enforcement", "reporting",
@@ -52,40 +56,55 @@ KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "noi dung", "nhiem vu", "giai phap", "hinh thuc", "bien phap", "phuong phap", "phuong thuc",
         "hoat dong", "chuong trinh", "phuong huong", "cac buoc", "lo trinh", "quy dinh cu the",
         "danh muc", "guidance", "guideline", "content", "measure", "task", "action", "procedure",
-        "requirement", "activities", "provision",
+        "requirement", "activities", "provision", "sua doi", "bo sung", "bai bo",
     )),
 )
 _WORD_BOUNDARY = {kw: re.compile(r"(?<![a-z])" + re.escape(kw) + r"(?![a-z])")
                   for _, kws in KEYWORDS for kw in kws}
 _STRONG = [re.compile(r"(?<![a-z])" + re.escape(kw) + r"(?![a-z])") for kw in STRONG_IMPLEMENTATION]
 _ARTICLE_IMPL_RE = re.compile(r"co hieu luc|hieu luc thi hanh|hieu luc tu|hieu luc ke tu|chiu trach nhiem thi hanh|"
-                              r"trach nhiem thi hanh|to chuc thuc hien|thi hanh (?:quyet dinh|nghi quyet|thong tu|"
-                              r"nghi dinh|chi thi)|bai bo|thay the quyet dinh|het hieu luc")
+                              r"trach nhiem thi hanh|to chuc thuc hien|trien khai thuc hien|thi hanh (?:quyet dinh|"
+                              r"nghi quyet|thong tu|nghi dinh|chi thi)|^giao |chu tri,? phoi hop")
 
 
-def heading_kind(heading: str) -> str:
-    """Kind from heading words alone; ``other`` when nothing matches (domain §3.3)."""
+def heading_kind(heading: str, *, legal: bool = False) -> str:
+    """Kind from heading words alone; ``other`` when nothing matches (domain §3.3).
+
+    ``legal``: the heading names an article or chapter, where weak implementation words
+    (trách nhiệm, phân công, tiến độ) do not decide."""
     key = folded_key(heading)
     if any(p.search(key) for p in _STRONG):
         return "implementation"
     best: tuple[int, str] | None = None
     for kind, kws in KEYWORDS:
         for kw in kws:
+            if legal and kw in WEAK_IMPLEMENTATION:
+                continue
             m = _WORD_BOUNDARY[kw].search(key)
             if m and (best is None or m.start() < best[0]):
                 best = (m.start(), kind)
     return best[1] if best else "other"
 
 
-def section_kind(number: str | None, heading: str, text: str) -> str:
-    """Kind of one section from its number, heading and own text."""
-    is_article = bool(number and number.lower().startswith(("điều", "dieu", "article")))
+def section_kind(number: str | None, heading: str, text: str, *, top: bool = False) -> str:
+    """Kind of one section from its number, heading and own text.
+
+    A numbered top-level section whose heading names no kind is ``content`` (the numbered items
+    of a Chỉ thị, a law's chapters, amendment items); unnumbered ones stay ``other``."""
+    low = (number or "").lower()
+    is_article = low.startswith(("điều", "dieu", "article"))
+    legal = is_article or low.startswith(("chương", "chuong", "mục", "phần"))
     if heading.strip():
-        k = heading_kind(heading)
-        if k == "other" and is_article:
+        k = heading_kind(heading, legal=legal)
+        if k == "other" and _no_keyword(heading) and (legal or (top and number)):
             return "content"
         return k
     if is_article:
-        first = folded_key(text[:300])
+        first = folded_key(text.split("\n\n", 1)[0][:600])
         return "implementation" if _ARTICLE_IMPL_RE.search(first) else "content"
-    return "other"
+    return "content" if (top and number) else "other"
+
+
+def _no_keyword(heading: str) -> bool:
+    key = folded_key(heading)
+    return not any(_WORD_BOUNDARY[kw].search(key) for _, kws in KEYWORDS for kw in kws)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from .clean import Block, Cleaned
 from .names import looks_like_person, org_case, person_case
 from .patterns import (ABBR_TYPES, DATE_LONG_RE, DATE_NUM_RE, HEAD_TYPES, NUMBER_LINE_RE, PLACE_DATE_RE,
-                       TYPE_NAMES, canon_number, date_from_match, find_date, symbol_type)
+                       TYPE_NAMES, canon_number, date_from_match, find_date, symbol_issuer,
+                       symbol_type)
 
 
 @dataclass
@@ -56,7 +57,7 @@ _OFFICE_RE = re.compile(
     r"CHÁNH\s+THANH\s+TRA|TỔNG\s+THANH\s+TRA|THỐNG\s+ĐỐC|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+PHÒNG|"
     r"CHỦ\s+NHIỆM|TỔNG\s+BÍ\s+THƯ|THƯỜNG\s+TRỰC|TRƯỞNG\s+ĐOÀN|CHỦ\s+TỊCH\s+NƯỚC|TỔNG\s+KIỂM\s+TOÁN|"
     r"KIỂM\s+TOÁN\s+TRƯỞNG|TRƯỞNG\s+TIỂU\s+BAN|UỶ\s+VIÊN|ỦY\s+VIÊN|PHÓ\s+TRƯỞNG\s+BAN|"
-    r"CHÁNH\s+ÁN|VIỆN\s+TRƯỞNG|DIRECTOR|MINISTER|CHAIRMAN|PRESIDENT|HEAD)\b", re.I)
+    r"CHÁNH\s+ÁN|THỨ\s+TRƯỞNG|XÁC\s+THỰC|DIRECTOR|MINISTER|CHAIRMAN|PRESIDENT|HEAD)\b", re.I)
 _RECIP_RE = re.compile(r"^(?:Nơi\s+nhận|NƠI\s+NHẬN|Recipients?)\s*:?", re.I)
 _SIGNED_RE = re.compile(r"^[\[(]?\s*(?:đã\s+ký|Đã\s+ký|ĐÃ\s+KÝ|ký|signed|Signed|chữ\s+ký|Ký\s+tên|đã\s+ký\s+và\s+đóng\s+dấu|"
                         r"[Đđ]ã\s+ký)[^)\]]*[)\]]?\s*$")
@@ -113,7 +114,8 @@ def _number(blocks: list[Block], end: int) -> tuple[str | None, int | None]:
         if re.fullmatch(r"S[ốố]\s*(?:hiệu)?\s*:?", t) and i + 1 < len(blocks):
             t = "Số: " + blocks[i + 1].text
         m = NUMBER_LINE_RE.search(t)
-        if m and m.start() < 12:
+        before = t[:m.start()] if m else ""
+        if m and (not re.search(r"[^\W\d_]", before) or re.fullmatch(r"\W*(?:Luật|LUẬT|Pháp lệnh)\s*", before)):
             raw = t[m.start("num"):m.end("sym")]
             return canon_number(raw), i
     return None, None
@@ -151,9 +153,28 @@ def _clean_place(raw: str) -> str | None:
     return place or None
 
 
+_HEAD_TYPES_LOWER = {k.lower(): v for k, v in HEAD_TYPES.items() if k}
+_TYPE_LOOSE_RE = re.compile(r"^(?P<t>" + "|".join(sorted((re.escape(k) for k in _HEAD_TYPES_LOWER), key=len,
+                                                       reverse=True)) + r")(?P<rest>(?:\s+(?:của|về|v/v)\b.*)?)\s*$",
+                            re.I)
+_FUSED_TYPE_RE = re.compile(r"^(?P<t>" + "|".join(sorted((re.escape(k) for k in HEAD_TYPES if k), key=len,
+                                                        reverse=True)) + r")(?P<rest>[A-ZĐÀ-Ỹ].*)$")
+
+
 def _type_line(blocks: list[Block], end: int) -> tuple[str | None, int | None, str]:
     for i in range(min(len(blocks), max(end + 4, 12), 70)):
         t = blocks[i].text.strip()
+        if len(t) <= 120 and not t.endswith(":"):
+            lm = _TYPE_LOOSE_RE.match(t)
+            if lm and (t == t.upper() or t[:1].isupper() or i < end) and not (t != t.upper() and len(t.split()) > 12):
+                name = _HEAD_TYPES_LOWER[lm.group("t").lower()]
+                if name:
+                    return name, i, lm.group("rest").strip()
+            fm = _FUSED_TYPE_RE.match(t)
+            if fm and t == t.upper() and i < end + 2:
+                name = HEAD_TYPES[fm.group("t")]
+                if name:
+                    return name, i, fm.group("rest").strip()
         if t.endswith(":") and t[:-1].strip() in ("QUYẾT ĐỊNH", "QUYẾT NGHỊ", "NGHỊ QUYẾT"):
             continue
         m = _TYPE_LINE_RE.match(t)
@@ -169,8 +190,9 @@ def _type_line(blocks: list[Block], end: int) -> tuple[str | None, int | None, s
     return None, None, ""
 
 
-_TITLE_STOP_RE = re.compile(r"^(?:Căn cứ|Kính gửi|Theo đề nghị|Xét |Thực hiện|\(?Kèm theo|\(?Ban hành kèm|"
-                            r"\(?Ban hành theo|Tại phiên|Trong |Ngày \d|Sau khi|Pursuant|Dear|To:)", re.I)
+_TITLE_STOP_RE = re.compile(r"^(?:Căn cứ|CĂN CỨ|Kính gửi|KÍNH GỬI|Theo đề nghị|Xét |Thực hiện |\(?[Kk]èm theo|"
+                            r"\(?[Bb]an hành kèm|\(?[Bb]an hành theo|Tại phiên|Trong |Ngày \d|Sau khi|Pursuant|"
+                            r"Dear|To:|Để |Nhằm )")
 
 
 def _title(blocks: list[Block], idx: int, doc_type: str, rest: str) -> tuple[str | None, int]:
@@ -196,6 +218,9 @@ def _title(blocks: list[Block], idx: int, doc_type: str, rest: str) -> tuple[str
             break
         if len(t) > 400:
             break
+        if parts and _norm_key(t) == _norm_key(parts[-1]) or (not parts and rest and _norm_key(t) == _norm_key(rest)):
+            j += 1
+            continue  # the scrape printed the trích yếu twice
         parts.append(t)
         total += len(t)
         j += 1
@@ -206,6 +231,10 @@ def _title(blocks: list[Block], idx: int, doc_type: str, rest: str) -> tuple[str
     summary = " ".join(parts)
     summary = re.sub(r"\s+", " ", summary).strip(" -")
     return f"{doc_type} {summary}".strip(), j
+
+
+def _norm_key(s: str) -> str:
+    return " ".join(s.casefold().split())
 
 
 def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, end: int) -> str | None:
@@ -310,8 +339,8 @@ def _signature(blocks: list[Block], ranges: list[tuple[int, int]], body_start: i
                 if not title_parts or _AUTH_RE.match(t) and signer is None and title_parts and _AUTH_RE.match(title_parts[0]) and k - window[0] > 6:
                     pass
                 title_parts.append(re.sub(r"\s+", " ", t))
-            elif title_parts and looks_like_person(t) and signer is None:
-                signer = person_case(t)
+            elif title_parts and looks_like_person(_RANK_RE.sub("", t)) and signer is None:
+                signer = person_case(_RANK_RE.sub("", t))
                 break
         if signer:
             signer_title = " / ".join(dict.fromkeys(title_parts)) or None
@@ -383,6 +412,21 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
                 meta.issuer = f"{meta.issuer} {prov}"
     if lead_date and not meta.issued:
         meta.issued = lead_date
+    if not meta.number and doc_type and meta.title:
+        # Legacy titles: "Quyết định của Thủ tướng Chính phủ số 115/2004/QĐ-TTg ngày 25 tháng 6 năm 2004 về …"
+        m = _TITLE_NUMBER_RE.match(rest or "")
+        if m:
+            meta.number = canon_number(m.group("n"))
+            if not meta.issued and m.group("d"):
+                meta.issued = find_date(m.group("d"))
+    if not meta.number and doc_type:
+        self_ref = _self_reference(blocks, doc_type)
+        if self_ref:
+            meta.number = meta.number or self_ref[0]
+            meta.issued = meta.issued or self_ref[1]
+            meta.issuer = meta.issuer or self_ref[2]
+    if not meta.issuer:
+        meta.issuer = symbol_issuer(meta.number)
     doc_type = doc_type or lead_type
     sym_type = symbol_type(meta.number.split("/", 1)[-1] if meta.number and "/" in meta.number and
                            not re.match(r"^\d+-", meta.number) else (meta.number.split("-", 1)[-1]
@@ -426,7 +470,32 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     return meta
 
 
+_RANK_RE = re.compile(r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|(?:GS|PGS|TS|ThS|BS|KS|Ths)\.?(?:\s*TS\.?)?"
+                      r"|Luật sư|Nhà báo)\s+")
 _VV_RE = re.compile(r"^[Vv]/[Vv]\.?\s*")
+
+
+_TITLE_NUMBER_RE = re.compile(r"^(?:của\s+[^,;]{3,60}?\s+)?(?:số|Số|SỐ)\s*:?\s*(?P<n>\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?"
+                              r"[A-ZĐ][\wĐđ]*(?:\s*[-/]\s*[A-ZĐ][\wĐđ]*)*)(?:\s*,?\s*ngày\s+(?P<d>\d{1,2}\s+tháng"
+                              r"\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}))?", re.I)
+_ANNEX_RE = re.compile(r"\(?\s*(?:Ban hành )?[Kk]èm theo\s+(?P<t>[^\d(]{3,30}?)\s+(?:số\s*:?\s*)?(?P<n>\d{1,5}\s*/\s*"
+                       r"(?:\d{4}\s*/\s*)?[A-ZĐ][\wĐđ]*(?:\s*[-/]\s*[A-ZĐ][\wĐđ]*)*)(?:\s*,?\s*ngày\s+(?P<d>[\d/]+|\d{1,2}"
+                       r"\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?(?:\s+(?:của|do)\s+(?P<i>[^)]{3,80}))?")
+
+
+def _self_reference(blocks: list[Block], doc_type: str) -> tuple[str, str | None, str | None] | None:
+    """An annex "(Ban hành kèm theo Thông tư số 44/2025/TT-NHNN ngày 18/11/2025 của …)" names the
+    document itself: used only when the header gave no number (truncated scrapes)."""
+    for b in blocks:
+        if "kèm theo" not in b.text.lower():
+            continue
+        m = _ANNEX_RE.search(b.text)
+        if m and m.group("t").strip().lower() == doc_type.lower():
+            issuer = m.group("i").strip(" .") if m.group("i") else None
+            if issuer:
+                issuer = re.sub(r"^(?:Thống đốc|Bộ trưởng|Chủ tịch|Thủ trưởng|Giám đốc)\s+", "", issuer)
+            return canon_number(m.group("n")), find_date(m.group("d")) if m.group("d") else None, issuer
+    return None
 
 
 def _site_province(site: list[str]) -> str | None:

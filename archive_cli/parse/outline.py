@@ -28,11 +28,11 @@ _LEVELS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("phan", 0, re.compile(rf"^(?P<pre>(?:Phần|PHẦN)\s+(?P<n>thứ\s+\w+|THỨ\s+\w+|{ROMAN}|\d+)\b\s*[.:\-–]?)\s*(?P<t>.*)$")),
     ("chuong", 1, re.compile(rf"^(?P<pre>(?:Chương|CHƯƠNG)\s+(?P<n>{ROMAN}|\d+)\b\s*[.:\-–]?)\s*(?P<t>.*)$")),
     ("muc", 2, re.compile(rf"^(?P<pre>(?:Mục|MỤC)\s+(?P<n>\d+|{ROMAN})\b\s*[.:\-–]?)\s*(?P<t>.*)$")),
-    ("dieu", 3, re.compile(r"^(?P<pre>(?:Điều|ĐIỀU)\s+(?P<n>\d+[a-z]?)\s*[.:\-–])\s*(?P<t>.*)$")),
-    ("roman", 4, re.compile(rf"^(?P<pre>(?P<n>(?=[IVXLC]){ROMAN})\s*[.\-–)])\s+(?P<t>\S.*)$")),
+    ("dieu", 3, re.compile(r"^(?P<pre>(?:Điều|ĐIỀU)\s+(?P<n>\d+[a-z]?)(?:\[\d+\])?\s*[.:\-–])\s*(?P<t>.*)$", re.S)),
+    ("roman", 4, re.compile(rf"^(?P<pre>(?P<n>(?=[IVXLC]){ROMAN})\s*[.\-–)/])\s+(?P<t>\S.*)$")),
     ("arabic3", 7, re.compile(r"^(?P<pre>(?P<n>\d{1,2}\.\d{1,2}\.\d{1,2})\.?)\s+(?P<t>\S.*)$")),
     ("arabic2", 6, re.compile(r"^(?P<pre>(?P<n>\d{1,2}\.\d{1,2})\.?)\s+(?P<t>\S.*)$")),
-    ("arabic", 5, re.compile(r"^(?P<pre>(?P<n>\d{1,2})\s*(?:\.(?!\d)|\)))\s*(?P<t>\S.*)$")),
+    ("arabic", 5, re.compile(r"^(?P<pre>(?P<n>\d{1,2})\s*(?:\.(?!\d)|\)|/(?=\s)))\s*(?P<t>\S.*)$")),
     ("letter", 8, re.compile(r"^(?P<pre>(?P<n>[a-zđ])\s*\))\s+(?P<t>\S.*)$")),
 )
 _EN_HEADINGS = re.compile(
@@ -43,8 +43,8 @@ _SENTENCE_END = re.compile(r"(?:[.;:,…]|\./\.)\s*$")
 _MD_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$|^(#{1,6})[ \t]*$")
 NUM_IN_HEADING = re.compile(
     rf"^(?P<num>(?:Phần|PHẦN)\s+(?:thứ\s+\w+|THỨ\s+\w+|{ROMAN}|\d+)\b|(?:Chương|CHƯƠNG)\s+(?:{ROMAN}|\d+)\b|"
-    rf"(?:Mục|MỤC)\s+(?:\d+|{ROMAN})\b|(?:Điều|ĐIỀU)\s+\d+[a-z]?\b|(?=[IVXLC]){ROMAN}(?=\s*[.\-–)])|"
-    r"\d{1,2}(?:\.\d{1,2}){0,3}(?=\s*[.)]|\s)|[a-zđ](?=\s*\)))\s*[.:\-–)]?\s*(?P<h>.*)$")
+    rf"(?:Mục|MỤC)\s+(?:\d+|{ROMAN})\b|(?:Điều|ĐIỀU)\s+\d+[a-z]?(?![\w])|(?=[IVXLC]){ROMAN}(?=\s*[.\-–)/])|"
+    r"\d{1,2}(?:\.\d{1,2}){0,3}(?=\s*[.)/]|\s)|[a-zđ](?=\s*\)))(?:\[\d+\])?\s*[.:\-–)/]?\s*(?P<h>.*)$")
 
 
 @dataclass
@@ -59,9 +59,11 @@ class _Heading:
 def classify(block: Block, *, english: bool = False) -> _Heading | None:
     """The heading a block opens, or None for a paragraph."""
     t = block.text.strip()
-    if not t or len(t) > 400:
+    if not t:
         return None
     for level, rank, rx in _LEVELS:
+        if len(t) > 400 and level != "dieu":
+            return None
         m = rx.match(t)
         if not m:
             continue
@@ -99,6 +101,8 @@ def classify(block: Block, *, english: bool = False) -> _Heading | None:
             return _Heading(level, rank, pre, txt)
         if len(txt) <= 100 and not _SENTENCE_END.search(txt):
             return _Heading(level, rank, pre, txt)
+        if len(txt) <= 80 and txt.endswith(":") and not _SENTENCE_END.search(txt[:-1]):
+            return _Heading(level, rank, pre, txt)  # "2. Tổ chức tín dụng:" introduces its items
         return None
     if english and len(t) <= 80 and _EN_HEADINGS.match(t) and not _SENTENCE_END.search(t.rstrip(":")):
         return _Heading("roman", 4, "", t.rstrip(":"))
@@ -138,6 +142,11 @@ def render_body(blocks: list[Block], *, closing: list[tuple[int, int]], body_sta
         # A capitalised heading may wrap onto following capital lines ("Chương IV" / "TỔ CHỨC …").
         text = h.text
         j = i + 1
+        if not text and h.level in ("phan", "chuong", "muc") and j < n and j not in in_closing:
+            nt = blocks[j].text.strip()
+            if nt and len(nt) < 200 and classify(blocks[j], english=english) is None and not nt.startswith(("-", "+")):
+                text = nt
+                j += 1
         if not h.rest and (not text or text == text.upper()) and h.level in ("phan", "chuong", "muc", "roman"):
             while j < n and j - i <= 3 and j not in in_closing:
                 nt = blocks[j].text.strip()
@@ -203,7 +212,7 @@ def outline_from_markdown(body: str) -> tuple[str, list[Section]]:
 
     def finish(sec: Section, parent_kind: str | None) -> None:
         sec.text = "\n".join(texts.get(id(sec), [])).strip()
-        own = section_kind(sec.number, sec.heading, sec.text)
+        own = section_kind(sec.number, sec.heading, sec.text, top=parent_kind is None)
         sec.kind = parent_kind if (own == "other" and parent_kind) else own
         for c in sec.children:
             finish(c, sec.kind)

@@ -69,7 +69,7 @@ SYMBOL_BODY = rf"""
 SYMBOL_RE = re.compile(rf"(?:(?<=[Ss]ố)|(?<![\w/.\-]))" + SYMBOL_BODY, re.X)
 
 # The "Số:" line of the header.
-NUMBER_LINE_RE = re.compile(rf"(?:^|\b)S[ốố]\s*(?:hiệu\s*)?:?\s*" + SYMBOL_BODY, re.X)
+NUMBER_LINE_RE = re.compile(rf"(?<!\w)(?:S[ốỐ]|số)\s*(?:hiệu\s*)?:?\s*" + SYMBOL_BODY, re.X)
 # A header number with only digits and a year, e.g. "Số: 15/2010" (no symbol): not taken.
 
 D = r"(?P<d>0?[1-9]|[12]\d|3[01])"
@@ -133,4 +133,36 @@ def symbol_type(sym: str, year: str | None = None) -> str | None:
     first = re.split(r"[-/\u2010-\u2015]", sym.strip(), maxsplit=1)[0].strip()
     if first in ABBR_TYPES:
         return ABBR_TYPES[first]
+    return None
+
+
+# Issuer of a central body named by its symbol token: a fallback when the header prints none
+# (laws scraped without "QUỐC HỘI", legacy transcripts that lost the header columns).
+SYMBOL_ISSUERS: dict[str, str] = {
+    "QH": "Quốc hội", "UBTVQH": "Ủy ban Thường vụ Quốc hội", "CP": "Chính phủ",
+    "TTg": "Thủ tướng Chính phủ", "VPCP": "Văn phòng Chính phủ", "CTN": "Chủ tịch nước",
+    "BTC": "Bộ Tài chính", "NHNN": "Ngân hàng Nhà nước Việt Nam", "BNV": "Bộ Nội vụ",
+    "BXD": "Bộ Xây dựng", "BYT": "Bộ Y tế", "BGDĐT": "Bộ Giáo dục và Đào tạo", "BCA": "Bộ Công an",
+    "BQP": "Bộ Quốc phòng", "BCT": "Bộ Công Thương", "BTP": "Bộ Tư pháp", "BNG": "Bộ Ngoại giao",
+    "BKHCN": "Bộ Khoa học và Công nghệ", "BNNMT": "Bộ Nông nghiệp và Môi trường",
+    "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn", "BTNMT": "Bộ Tài nguyên và Môi trường",
+    "BKHĐT": "Bộ Kế hoạch và Đầu tư", "BLĐTBXH": "Bộ Lao động - Thương binh và Xã hội",
+    "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch", "BTTTT": "Bộ Thông tin và Truyền thông",
+    "BGTVT": "Bộ Giao thông vận tải", "BDTTG": "Bộ Dân tộc và Tôn giáo", "UBDT": "Ủy ban Dân tộc",
+    "TTCP": "Thanh tra Chính phủ", "KTNN": "Kiểm toán nhà nước", "TANDTC": "Tòa án nhân dân tối cao",
+    "VKSNDTC": "Viện kiểm sát nhân dân tối cao", "BCT-ĐTĐL": "Bộ Công Thương",
+}
+
+
+def symbol_issuer(number: str | None) -> str | None:
+    """``80/2025/QH15`` → Quốc hội; ``16/2025/NĐ-CP`` → Chính phủ; else None."""
+    if not number:
+        return None
+    toks = [t for t in re.split(r"[-/]", number) if t and not t.isdigit()]
+    for t in reversed(toks):
+        base = re.sub(r"\d+$", "", t)
+        if base in SYMBOL_ISSUERS:
+            return SYMBOL_ISSUERS[base]
+        if t in SYMBOL_ISSUERS:
+            return SYMBOL_ISSUERS[t]
     return None
