@@ -83,3 +83,27 @@ def filter_options(fn):
 
 def echo_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+class QueryCommand(click.Command):
+    """A command whose free words form a query: ``-word`` (not an option of the command) is
+    the query's NOT, not a cluster of short options (``-thuế`` would otherwise read as ``-t``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        params = self.get_params(ctx)
+        known = {name for p in params for name in (*p.opts, *p.secondary_opts)}
+        # short options that take a value may be glued to it: -n5
+        valued = {name for p in params if isinstance(p, click.Option) and not p.is_flag for name in p.opts}
+        out: list[str] = []
+        rest = False
+        for arg in args:
+            if rest or arg == "--":
+                rest = True
+                out.append(arg)
+                continue
+            if (arg.startswith("-") and len(arg) > 1 and not arg.startswith("--")
+                    and arg not in known and arg[:2] not in valued):
+                out.extend(["NOT", arg[1:]])
+            else:
+                out.append(arg)
+        return super().parse_args(ctx, out)

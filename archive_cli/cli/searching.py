@@ -4,10 +4,10 @@ from __future__ import annotations
 import click
 
 from ..i18n import _
-from .options import echo_json, filter_options, json_option, pass_context
+from .options import QueryCommand, echo_json, filter_options, json_option, pass_context
 
 
-@click.command("search")
+@click.command("search", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
 @filter_options
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Results per page.")

@@ -264,15 +264,26 @@ class WhooshIndex:
     def search(self, query: Query, filters: Filters, *, limit: int = 10, page: int = 1,
                sort: str = "relevance") -> IndexResults:
         q, flt = build_query(query, filters)
+        from whoosh import collectors, sorting
+
+        page = max(page, 1)
         with self._searcher() as s:
-            kwargs = {}
+            # Whoosh's matcher replacement and block-quality skipping (on by default) drop top
+            # hits of AndMaybe queries at small limits, so page 2 repeated page 1 and totals were
+            # wrong: collect with both off.
             if sort == "date":
-                kwargs = {"sortedby": "issued", "reverse": True}
-            res = s.search_page(q, max(page, 1), pagelen=limit, filter=flt, **kwargs)
+                c = collectors.SortingCollector(sorting.FieldFacet("issued", reverse=True),
+                                                limit=page * limit)
+            else:
+                c = collectors.TopCollector(page * limit, usequality=False, replace=0)
+            if flt is not None:
+                c = collectors.FilterCollector(c, allow=flt)
+            s.search_with_collector(q, c)
+            res = c.results()
             # Sorted results carry the sort key in .score; relevance is meaningless there.
             hits = [IndexHit(h["id"], h.score if isinstance(h.score, float) else 0.0, dict(h.fields()))
-                    for h in res]
-            return IndexResults(total=res.total, hits=hits)
+                    for h in res[(page - 1) * limit:page * limit]]
+            return IndexResults(total=len(res), hits=hits)
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -299,10 +310,11 @@ def _fsync_tree(folder: Path) -> None:
 # --- query building --------------------------------------------------------------------------
 
 def _word_query(w: Word):
-    from whoosh.query import Term
+    from whoosh.query import And, Term
 
     if w.field == "title":
-        return Term("title_f", w.folded)
+        # No exact title field: the folded title term, plus the exact word somewhere in the text.
+        return And([Term("title_f", w.folded), Term("all_x", w.text)]) if w.exact else Term("title_f", w.folded)
     if w.field == "issuer":
         return Term("issuer_f", w.folded)
     return Term("all_x", w.text) if w.exact else Term("all_f", w.folded)
