@@ -49,8 +49,8 @@ _BODY_START_RE = re.compile(r"^(?:Căn cứ|Kính gửi|Theo đề nghị|Xét �
                             r"Sau khi|Trên cơ sở|Pursuant|In accordance|Based on|Having regard)", re.I)
 _HEADING_START_RE = re.compile(r"^(?:[IVXLC]{1,6}\s*[.\-–)]\s+\S|Điều\s+\d+|Chương\s+[IVXLC\d]|Phần\s+|"
                                r"\d{1,2}\s*[.)]\s+\S|[a-zđ]\)\s)")
-_AUTH_RE = re.compile(r"^(?:(?i:t\s*/\s*m|k\s*/\s*t|t\s*/\s*l)\s*\.?|(?i:tm|kt|tl|tuq)\s*\.|"
-                      r"(?:TM|KT|TL|TUQ|Q)\s*\.?(?=\s+[A-ZĐÀ-Ỹ]{2})|Q\s*\.|FOR\s+THE|ON\s+BEHALF)\s*\S", re.X)
+_AUTH_RE = re.compile(r"^(?:(?i:t\s*/\s*m|k\s*/\s*t|t\s*/\s*l)\s*\.?|(?i:tm|kt|tl|tuq)\s*[./]|"
+                      r"(?:TM|KT|TL|TUQ|Q)\s*\.?(?=\s+[A-ZĐÀ-Ỹ]{2})|Q\s*\.|FOR\s+THE|ON\s+BEHALF)\s*\S")
 _OFFICE_RE = re.compile(
     r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|GIÁM\s+ĐỐC|TỔNG\s+GIÁM\s+ĐỐC|CỤC\s+TRƯỞNG|"
     r"TỔNG\s+CỤC\s+TRƯỞNG|CHI\s+CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|TRƯỞNG\s+BAN|BÍ\s+THƯ|CHÁNH\s+VĂN\s+PHÒNG|"
@@ -58,6 +58,8 @@ _OFFICE_RE = re.compile(
     r"CHỦ\s+NHIỆM|TỔNG\s+BÍ\s+THƯ|THƯỜNG\s+TRỰC|TRƯỞNG\s+ĐOÀN|CHỦ\s+TỊCH\s+NƯỚC|TỔNG\s+KIỂM\s+TOÁN|"
     r"KIỂM\s+TOÁN\s+TRƯỞNG|TRƯỞNG\s+TIỂU\s+BAN|UỶ\s+VIÊN|ỦY\s+VIÊN|PHÓ\s+TRƯỞNG\s+BAN|"
     r"CHÁNH\s+ÁN|THỨ\s+TRƯỞNG|XÁC\s+THỰC|DIRECTOR|MINISTER|CHAIRMAN|PRESIDENT|HEAD)\b", re.I)
+_SENTENCE_RE = re.compile(r"[.;:]\s*$|\b(?:của|và|các|được|theo)\b")
+_SIGNED_PREFIX_RE = re.compile(r"^[\[(]\s*(?:đã|Đã|ĐÃ)\s*(?:ký|KÝ)[^)\]]*[)\]]\s*(.*)$")
 _RECIP_RE = re.compile(r"^(?:Nơi\s+nhận|NƠI\s+NHẬN|Recipients?)\s*:?", re.I)
 _SIGNED_RE = re.compile(r"^[\[(]?\s*(?:đã\s+ký|Đã\s+ký|ĐÃ\s+KÝ|ký|signed|Signed|chữ\s+ký|Ký\s+tên|đã\s+ký\s+và\s+đóng\s+dấu|"
                         r"[Đđ]ã\s+ký)[^)\]]*[)\]]?\s*$")
@@ -190,9 +192,9 @@ def _type_line(blocks: list[Block], end: int) -> tuple[str | None, int | None, s
     return None, None, ""
 
 
-_TITLE_STOP_RE = re.compile(r"^(?:Căn cứ|CĂN CỨ|Kính gửi|KÍNH GỬI|Theo đề nghị|Xét |Thực hiện |\(?[Kk]èm theo|"
-                            r"\(?[Bb]an hành kèm|\(?[Bb]an hành theo|Tại phiên|Trong |Ngày \d|Sau khi|Pursuant|"
-                            r"Dear|To:|Để |Nhằm )")
+_TITLE_STOP_RE = re.compile(r"^(?:[-–]\s*)?(?:Căn cứ|CĂN CỨ|Kính gửi|KÍNH GỬI|Theo đề nghị|Xét |Thực hiện |"
+                            r"\(\s*[Kk]èm theo|\(\s*[Bb]an hành|\(\s*[Bb]an hành theo|Tại phiên|Trong |Ngày \d|"
+                            r"Sau khi|Pursuant|Dear|To:|Để |Nhằm )")
 
 
 def _title(blocks: list[Block], idx: int, doc_type: str, rest: str) -> tuple[str | None, int]:
@@ -216,8 +218,10 @@ def _title(blocks: list[Block], idx: int, doc_type: str, rest: str) -> tuple[str
             break
         if parts and total > 60 and b.bold and not blocks[idx].bold and not _is_caps(parts[-1]) and _is_caps(t):
             break
-        if len(t) > 400:
+        if len(t) > 400 or t.startswith(("- ", "+ ", "• ")):
             break
+        if parts and all(_is_caps(x) for x in parts) and re.search(r"[a-zà-ỹđ]", t) and t != t.upper():
+            break  # a capitalised trích yếu ends where running text starts
         if parts and _norm_key(t) == _norm_key(parts[-1]) or (not parts and rest and _norm_key(t) == _norm_key(rest)):
             j += 1
             continue  # the scrape printed the trích yếu twice
@@ -228,9 +232,18 @@ def _title(blocks: list[Block], idx: int, doc_type: str, rest: str) -> tuple[str
             break
     if not parts:
         return doc_type, j
-    summary = " ".join(parts)
-    summary = re.sub(r"\s+", " ", summary).strip(" -")
+    summary = " ".join(p.strip(" |") for p in parts)
+    summary = re.sub(r"\s+", " ", summary).strip(" -|")
     return f"{doc_type} {summary}".strip(), j
+
+
+def _title_head(type_line: str, doc_type: str) -> str:
+    """"THÔNG BÁO KẾT LUẬN" → "Thông báo kết luận": the qualifier printed with the type stays."""
+    t = type_line.strip()
+    for key in sorted(HEAD_TYPES, key=len, reverse=True):
+        if key and t.upper().startswith(key) and len(key) > len(doc_type) and HEAD_TYPES[key] == doc_type:
+            return key[:1] + key[1:].lower()
+    return doc_type
 
 
 def _norm_key(s: str) -> str:
@@ -261,7 +274,7 @@ def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, e
     bodies: list[str] = []
     for t in lines:
         up = t.upper()
-        if bodies and (_LOCALITY_RE.match(t) or up.startswith(("VÀ ", "- ")) or re.search(r"(?:,|\bVÀ|-)$", bodies[-1].upper())
+        if bodies and (_LOCALITY_RE.match(t) or up.startswith(("VÀ ", "- ")) or len(t.split()) == 1 or re.search(r"(?:,|\bVÀ|-)$", bodies[-1].upper())
                        or re.fullmatch(r"(?:ỦY|UỶ) BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BAN CHẤP HÀNH|ĐẢNG BỘ|BỘ",
                                        bodies[-1].upper())):
             bodies[-1] = f"{bodies[-1]} {t}"
@@ -299,6 +312,18 @@ def _flags(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
     return urgency, secrecy
 
 
+def _is_office(t: str) -> bool:
+    return bool(_OFFICE_RE.match(t)) and len(t) < 90 and not _SENTENCE_RE.search(t)
+
+
+def _signed_name(t: str) -> str | None:
+    """"( Đã ký) Lê Thành Long" → the name; None when the line is not a signed-name line."""
+    m = _SIGNED_PREFIX_RE.match(t)
+    if m and m.group(1) and looks_like_person(m.group(1)):
+        return m.group(1)
+    return None
+
+
 def _closing_ranges(blocks: list[Block], start: int) -> list[tuple[int, int]]:
     """Block ranges of Nơi nhận lists and signature blocks after ``start``."""
     out: list[tuple[int, int]] = []
@@ -306,14 +331,17 @@ def _closing_ranges(blocks: list[Block], start: int) -> list[tuple[int, int]]:
     n = len(blocks)
     while i < n:
         t = blocks[i].text.strip()
-        if _RECIP_RE.match(t) or (_AUTH_RE.match(t) and _is_caps(t.split(".", 1)[-1] or t)):
+        opens = (_RECIP_RE.match(t) or _AUTH_RE.match(t) or _signed_name(t)
+                 or (_is_office(t) and _is_caps(t) and i + 1 < n and
+                     (looks_like_person(blocks[i + 1].text) or _SIGNED_RE.match(blocks[i + 1].text.strip()))))
+        if opens:
             j = i + 1
             while j < n and j - i < 40:
                 u = blocks[j].text.strip()
-                if (u.startswith(("-", "+", "•")) or _RECIP_RE.match(u) or _AUTH_RE.match(u) or
-                        (_is_caps(u) and len(u) < 80 and not _HEADING_START_RE.match(u) and not _TYPE_LINE_RE.match(u))
-                        or looks_like_person(u) or _SIGNED_RE.match(u) or blocks[j].col == 1 or
-                        (len(u) < 60 and blocks[j - 1].text.strip().startswith("-") and u[:1].islower())):
+                if (u.startswith(("-", "+", "•", ".")) or _RECIP_RE.match(u) or _AUTH_RE.match(u) or _is_office(u)
+                        or (_is_caps(u) and len(u) < 80 and not _HEADING_START_RE.match(u) and not _TYPE_LINE_RE.match(u))
+                        or looks_like_person(_RANK_RE.sub("", u)) or _SIGNED_RE.match(u) or _signed_name(u)
+                        or blocks[j].col == 1 or (len(u) < 60 and u[:1].islower())):
                     j += 1
                     continue
                 break
@@ -328,36 +356,35 @@ def _signature(blocks: list[Block], ranges: list[tuple[int, int]], body_start: i
                ) -> tuple[str | None, str | None, list[str]]:
     signer = signer_title = None
     recipients: list[str] = []
-    # Look at the first closing zone (the main document's), extended a little backwards for an
-    # office line printed just above "Nơi nhận".
+    # The first closing zone is the main document's; an office line may sit just above
+    # "Nơi nhận", and in two-column transcripts the name comes after the whole recipient list.
     for (a, b) in ranges[:3]:
-        window = list(range(max(body_start, a - 4), min(len(blocks), b + 2)))
         title_parts: list[str] = []
-        for k in window:
+        for k in range(max(body_start, a - 4), min(len(blocks), b + 2)):
             t = blocks[k].text.strip().strip("*").strip()
-            if _AUTH_RE.match(t) or (_OFFICE_RE.match(t) and _is_caps(t) and len(t) < 90):
-                if not title_parts or _AUTH_RE.match(t) and signer is None and title_parts and _AUTH_RE.match(title_parts[0]) and k - window[0] > 6:
-                    pass
+            rm = _RECIP_RE.match(t)
+            if rm and _AUTH_RE.match(t[rm.end():].strip()):
+                t = t[rm.end():].strip()  # "Nơi nhận: kt. Thống đốc" (columns run together)
+            if _AUTH_RE.match(t) or _is_office(t):
                 title_parts.append(re.sub(r"\s+", " ", t))
-            elif title_parts and looks_like_person(_RANK_RE.sub("", t)) and signer is None:
-                signer = person_case(_RANK_RE.sub("", t))
+                continue
+            name = _signed_name(t)
+            if name:
+                signer = person_case(name)
                 break
+            if title_parts:
+                m = re.search(r";\s*(\S[^;]*)$", t) if blocks[k].col == 0 and t.startswith("-") else None
+                cand = _RANK_RE.sub("", m.group(1) if m else t)
+                if (blocks[k].col == 1 or not t.startswith(("-", "+"))) and looks_like_person(cand) or (
+                        m and looks_like_person(cand)):
+                    signer = person_case(cand)
+                    break
         if signer:
             signer_title = " / ".join(dict.fromkeys(title_parts)) or None
         if not recipients:
             recipients = _recipients(blocks, a, b)
         if signer:
             break
-    if signer is None:
-        # No office line: a name directly after the closing formula "./." near the end.
-        for (a, b) in ranges[:2]:
-            for k in range(a, min(len(blocks), b + 2)):
-                t = blocks[k].text.strip()
-                if blocks[k].col == 1 and looks_like_person(t):
-                    signer = person_case(t)
-                    break
-            if signer:
-                break
     return signer, signer_title, recipients
 
 
@@ -401,7 +428,8 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     doc_type, type_idx, rest = _type_line(blocks, end)
     meta.type_index = type_idx
     if doc_type:
-        meta.title, meta.title_end = _title(blocks, type_idx, doc_type, rest)  # type: ignore[arg-type]
+        head = _title_head(blocks[type_idx].text, doc_type)  # type: ignore[index]
+        meta.title, meta.title_end = _title(blocks, type_idx, head, rest)  # type: ignore[arg-type]
     meta.issuer = _issuer(blocks, num_idx, type_idx, end)
     lead_issuer, lead_date, lead_type = _lead(blocks, min(len(blocks), (type_idx or 0) + 3 if type_idx else 15))
     if lead_issuer and not meta.issuer:
