@@ -161,9 +161,13 @@ class Archive:
     # --- import ------------------------------------------------------------------------------
     def import_paths(self, paths: Iterable[str | Path], *, jobs: int | None = None,
                      dry_run: bool = False, tags: Iterable[str] = (),
-                     on_prepared: Callable[[Prepared], None] | None = None) -> Iterator[ImportResult]:
-        """Import files, folders (recursive) and globs; one result per file, in input order."""
+                     on_prepared: Callable[[Prepared], None] | None = None,
+                     literal: Iterable[str | Path] = ()) -> Iterator[ImportResult]:
+        """Import files, folders (recursive) and globs; one result per file, in input order.
+
+        ``literal`` paths (e.g. read from stdin) are imported after ``paths`` and never globbed."""
         candidates = list(expand(str(p) for p in paths))
+        candidates += list(expand((str(p) for p in literal), globs=False))
         tags = tuple(tags)
         if dry_run:
             yield from self._import_batch(candidates, jobs, tags, dry_run, on_prepared)

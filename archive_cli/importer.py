@@ -58,11 +58,12 @@ class Prepared:
 _GLOB_CHARS = set("*?[")
 
 
-def expand(paths: Iterable[str]) -> Iterator[Candidate]:
+def expand(paths: Iterable[str], *, globs: bool = True) -> Iterator[Candidate]:
     """Files as given, folders recursively (sorted, hidden names skipped), globs expanded.
 
     Symbolic links to files are followed; folder links are not descended, so loops cannot trap
-    the walk. A path that names nothing is a candidate with an error, not an exception.
+    the walk. A path that names nothing is a candidate with an error, not an exception. With
+    ``globs=False`` (paths read from stdin) every path is taken literally.
     """
     for raw in paths:
         p = Path(raw)
@@ -75,7 +76,7 @@ def expand(paths: Iterable[str]) -> Iterator[Candidate]:
         if p.exists():
             yield Candidate(raw)
             continue
-        if _GLOB_CHARS & set(raw):
+        if globs and _GLOB_CHARS & set(raw):
             matches = sorted(glob.glob(raw, recursive=True))
             if not matches:
                 yield Candidate(raw, _("no file matches this pattern"))

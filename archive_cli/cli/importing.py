@@ -31,13 +31,9 @@ def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
     arch = ctx.archive()
     if max_size:
         arch.max_bytes = int(max_size * 1e6)
-    expanded: list[str] = []
-    for p in paths:
-        if p == "-":
-            # Each stdin line is one path, taken literally (no globbing, no shell).
-            expanded.extend(line.rstrip("\r\n") for line in sys.stdin if line.strip())
-        else:
-            expanded.append(p)
+    expanded = [p for p in paths if p != "-"]
+    # Each stdin line is one path, taken literally: no globbing, no shell.
+    literal = [line.rstrip("\r\n") for line in sys.stdin if line.strip()] if "-" in paths else []
     counts = {"imported": 0, "duplicate": 0, "failed": 0}
     progress = _progress() if not as_json else None
     out = None if as_json else _stdout_console()
@@ -47,7 +43,7 @@ def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
             task = progress.add_task(_("Importing"), total=None)
             on_prepared = lambda _p: progress.advance(task)  # noqa: E731
             progress.start()
-        for r in arch.import_paths(expanded, jobs=jobs, dry_run=dry_run, tags=tags, on_prepared=on_prepared):
+        for r in arch.import_paths(expanded, literal=literal, jobs=jobs, dry_run=dry_run, tags=tags, on_prepared=on_prepared):
             counts[r.status] += 1
             if as_json:
                 d = r.to_dict()

@@ -190,6 +190,7 @@ def export(ctx, refs, fmt, output, export_all, query, filters, width, force):
 
     arch = ctx.archive()
     ids: list[str] = [arch.resolve(r) for r in refs]
+    many = bool(export_all or query or not filters.is_empty() or len(refs) > 1)
     if export_all or query or not filters.is_empty():
         if query:
             res = arch.search(query, filters=filters, limit=10**6, snippets=False, suggest=False)
@@ -204,7 +205,7 @@ def export(ctx, refs, fmt, output, export_all, query, filters, width, force):
             click.echo(render(arch.get(i), fmt, width), nl=False)
         return
     out = Path(output)
-    if len(ids) == 1 and not out.is_dir() and not output.endswith(("/", "\\")):
+    if not many and not out.is_dir() and not output.endswith(("/", "\\")):
         _write_file(out, render(arch.get(ids[0]), fmt, width).encode("utf-8"), force)
         click.echo(_("Wrote {path}").format(path=out), err=True)
         return

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -183,7 +184,18 @@ class WhooshIndex:
         from whoosh import scoring
 
         # A fresh searcher per call: Searcher.refresh() duplicates hits after merges (SPEC §5b).
-        return self._open().searcher(weighting=scoring.BM25F())
+        # A writer may delete merged segment files between our reading the table of contents
+        # and opening them: open again from the newer TOC, a few times, before giving up.
+        for attempt in range(5):
+            try:
+                return self._open().searcher(weighting=scoring.BM25F())
+            except IndexProblem:
+                raise
+            except (OSError, EOFError, ValueError, KeyError):
+                if attempt == 4:
+                    raise IndexProblem(_("The index will not open; run `archive check --repair` to rebuild it.")) from None
+                self._ix = None
+                time.sleep(0.05 * (attempt + 1))
 
     def doc_count(self) -> int:
         return self._open().doc_count()
