@@ -128,6 +128,9 @@ def _has_letters(s: str) -> bool:
     return any(c.isalpha() for c in s)
 
 
+_BROKEN_SYMBOL_RE = re.compile(r"\d\s*/\s*(?:\d{4}\s*/\s*)?(?:[A-ZĐ][\wĐ]*\s*-\s*)*[A-ZĐ][\wĐ]*-$")
+
+
 def _bold_info(raw: str) -> tuple[bool, str]:
     """(whole line bold, leading bold run) of a joined paragraph with ``**`` markers."""
     s = raw.strip()
@@ -193,6 +196,9 @@ def _paragraphs_of_unit(unit: list[str], col: int) -> list[Block]:
             prev_plain = _strip_md(cur[-1])
             if open_bold:
                 cur.append(line.strip())
+                continue
+            if _BROKEN_SYMBOL_RE.search(prev_plain):
+                cur[-1] = cur[-1].rstrip() + line.strip()  # "Số: 3783/QĐ-" + "UBND"
                 continue
             whole, _ = _bold_info(joined)
             open_italic = joined.replace("**", "").count("*") % 2 == 1

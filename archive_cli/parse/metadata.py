@@ -64,7 +64,7 @@ _RECIP_RE = re.compile(r"^(?:Nơi\s+nhận|NƠI\s+NHẬN|Recipients?)\s*:?", re.
 _SIGNED_RE = re.compile(r"^[\[(]?\s*(?:đã\s+ký|Đã\s+ký|ĐÃ\s+KÝ|ký|signed|Signed|chữ\s+ký|Ký\s+tên|đã\s+ký\s+và\s+đóng\s+dấu|"
                         r"[Đđ]ã\s+ký)[^)\]]*[)\]]?\s*$")
 _LEAD_RE = re.compile(
-    r"(?:^|\.\s)(?:Ngày|Vào ngày|Hôm nay,? ngày)\s+(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}"
+    r"^(?:Ngày|Vào ngày|Hôm nay,? ngày)\s+(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}"
     r"\s+năm\s+\d{4})\s*,\s*(?P<issuer>[^,.;]{3,120}?)\s+(?:đã\s+)?(?:ký\s+)?ban\s+hành\s+(?P<type>"
     + "|".join(sorted(TYPE_NAMES, key=len, reverse=True)) + r")\b", re.I)
 _TYPE_LINE_RE = re.compile(r"^(?P<t>" + "|".join(sorted((re.escape(k) for k in HEAD_TYPES if k), key=len,
@@ -431,7 +431,13 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
         head = _title_head(blocks[type_idx].text, doc_type)  # type: ignore[index]
         meta.title, meta.title_end = _title(blocks, type_idx, head, rest)  # type: ignore[arg-type]
     meta.issuer = _issuer(blocks, num_idx, type_idx, end)
-    lead_issuer, lead_date, lead_type = _lead(blocks, min(len(blocks), (type_idx or 0) + 3 if type_idx else 15))
+    # A repost's lead sentence ("Ngày 07/10/2021, Ban … ban hành Hướng dẫn …") stands in for a
+    # missing header; a numbered document's own text cites other documents the same way.
+    lead_issuer = lead_date = lead_type = None
+    if meta.number is None and cleaned.tvpl.get("number") and re.search(r"\d", cleaned.tvpl["number"]):
+        meta.number = canon_number(cleaned.tvpl["number"])  # TVPL's table, when the header was lost
+    if meta.number is None:
+        lead_issuer, lead_date, lead_type = _lead(blocks, min(len(blocks), (type_idx or 0) + 3 if type_idx else 15))
     if lead_issuer and not meta.issuer:
         meta.issuer = lead_issuer[:1].upper() + lead_issuer[1:]
         if re.search(r"(?:Tỉnh|Thành|Huyện|Quận|Đảng)\s+[ủu][ỷy]$", meta.issuer):
@@ -456,22 +462,19 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     if not meta.issuer:
         meta.issuer = symbol_issuer(meta.number)
     doc_type = doc_type or lead_type
-    sym_type = symbol_type(meta.number.split("/", 1)[-1] if meta.number and "/" in meta.number and
-                           not re.match(r"^\d+-", meta.number) else (meta.number.split("-", 1)[-1]
-                                                                    if meta.number else ""))
+    sym_type = symbol_type(_symbol_part(meta.number)) if meta.number else None
     if meta.number and "VBHN" in meta.number:
         doc_type = "Văn bản hợp nhất"
     if not doc_type:
-        has_vv = any(b.text.lower().startswith("v/v") for b in blocks[:end + 2])
-        if sym_type:
+        tv_type = cleaned.tvpl.get("doc_type")
+        if any(b.text.lower().startswith("v/v") for b in blocks[:end + 2]):
+            doc_type = "Công văn"  # "5348/CT-CS": CT names Cục Thuế here; the V/v line decides
+        elif tv_type and tv_type != "Văn bản khác":
+            doc_type = tv_type
+        elif sym_type:
             doc_type = sym_type
-        elif has_vv or (meta.number and not sym_type and "/" in meta.number):
-            doc_type = "Công văn"
-        elif cleaned.tvpl.get("doc_type") and cleaned.tvpl["doc_type"] != "Văn bản khác":
-            doc_type = cleaned.tvpl["doc_type"]
-    meta.doc_type = doc_type
-    if doc_type == "Chỉ thị" and type_idx is None and any(b.text.lower().startswith("v/v") for b in blocks[:end + 2]):
-        doc_type = "Công văn"  # "5348/CT-CS": CT is the issuer (Cục Thuế), the V/v line makes it a công văn
+        elif meta.number and "/" in meta.number:
+            doc_type = "Công văn"  # a state công văn has no type abbreviation (NĐ 30, PL III)
     meta.doc_type = doc_type
     if doc_type and not meta.title:
         vv = next((b.text for b in blocks[:end + 3] if b.text.lower().startswith("v/v")), None)
@@ -501,6 +504,12 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
 _RANK_RE = re.compile(r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|(?:GS|PGS|TS|ThS|BS|KS|Ths)\.?(?:\s*TS\.?)?"
                       r"|Luật sư|Nhà báo)\s+")
 _VV_RE = re.compile(r"^[Vv]/[Vv]\.?\s*")
+
+
+def _symbol_part(number: str) -> str:
+    """``304/2025/NĐ-CP`` → ``NĐ-CP``; ``24-HD/BTGTW`` → ``HD/BTGTW``."""
+    m = re.match(r"^\d+(?:\.\d+)?\s*(?:/\s*\d{4}\s*/|[-/])\s*(.*)$", number)
+    return m.group(1) if m else number
 
 
 _TITLE_NUMBER_RE = re.compile(r"^(?:của\s+[^,;]{3,60}?\s+)?(?:số|Số|SỐ)\s*:?\s*(?P<n>\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?"
