@@ -265,11 +265,25 @@ _SEE_MORE_RE = re.compile(r"^Xem chi tiết tại\b|^Xem toàn văn\b")
 def _drop_news_summary(blocks: list[Block]) -> list[Block]:
     """TVPL news pages put a summary ("Ngày 21/11/2025, Bộ Nội vụ đã ban hành …", "Xem chi tiết
     tại Công văn …") before the document itself: drop it when the header follows."""
-    qh = next((i for i, b in enumerate(blocks[:120]) if _QH_BLOCK_RE.search(b.text)), None)
+    qh = next((i for i, b in enumerate(blocks[:40]) if _QH_BLOCK_RE.search(b.text)), None)
     if qh is None:
         return blocks
     see = max((i for i in range(qh) if _SEE_MORE_RE.match(blocks[i].text)), default=None)
-    return blocks[see + 1:] if see is not None else blocks
+    if see is not None:
+        return blocks[see + 1:]
+    # No "Xem chi tiết" line: the header starts at the capital issuer lines just above the
+    # quốc hiệu; long paragraphs or list items before them are the page's summary.
+    start = qh
+    while start > 0 and start > qh - 6:
+        t = blocks[start - 1].text
+        if _SEPARATOR_RE.match(t) or (_is_caps(t) and len(t) < 90):
+            start -= 1
+            continue
+        break
+    before = blocks[:start]
+    if before and any(len(b.text) > 150 or b.text.startswith(("- ", "+ ")) for b in before):
+        return blocks[start:]
+    return blocks
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,11 +26,16 @@ from ..text.normalize import folded_key
 STRONG_IMPLEMENTATION = (
     "to chuc thuc hien", "trach nhiem thi hanh", "dieu khoan thi hanh", "hieu luc thi hanh",
     "co hieu luc", "to chuc trien khai thuc hien", "implementation", "responsibilities",
-    "quy dinh chuyen tiep", "dieu khoan chuyen tiep",
+    "quy dinh chuyen tiep", "dieu khoan chuyen tiep", "trach nhiem thuc hien", "trach nhiem to chuc",
 )
+# "Trách nhiệm của <cơ quan nhà nước>" assigns the work (implementation); "Trách nhiệm phối hợp",
+# "Quyền và trách nhiệm của bên bảo đảm" state substance (no kind from these words).
+_DUTY_OF_BODIES = re.compile(r"(?<![a-z])trach nhiem (?:cua |thi hanh|trien khai)(?:cac )?(?:co quan|so|bo|uy ban|ubnd|"
+                             r"don vi|dia phuong|hoi dong|chu tich|giam doc|thu truong|ban|cap|nganh|phong|cuc)\b")
 # Weak implementation words: they name an article's subject in laws and decrees ("Quyền và trách
 # nhiệm của bên bảo đảm" is operative content), so they count only outside articles/chapters.
 WEAK_IMPLEMENTATION = ("trach nhiem", "phan cong", "tien do")
+_NEVER_ALONE = ("trach nhiem",)  # decides only through _DUTY_OF_BODIES
 # (kind, keywords). "context" and "recommendation" are SPEC "other".
 KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("implementation", (
@@ -73,12 +78,12 @@ def heading_kind(heading: str, *, legal: bool = False) -> str:
     ``legal``: the heading names an article or chapter, where weak implementation words
     (trách nhiệm, phân công, tiến độ) do not decide."""
     key = folded_key(heading)
-    if any(p.search(key) for p in _STRONG):
+    if any(p.search(key) for p in _STRONG) or _DUTY_OF_BODIES.search(key):
         return "implementation"
     best: tuple[int, str] | None = None
     for kind, kws in KEYWORDS:
         for kw in kws:
-            if legal and kw in WEAK_IMPLEMENTATION:
+            if kw in _NEVER_ALONE or (legal and kw in WEAK_IMPLEMENTATION):
                 continue
             m = _WORD_BOUNDARY[kw].search(key)
             if m and (best is None or m.start() < best[0]):
@@ -107,4 +112,5 @@ def section_kind(number: str | None, heading: str, text: str, *, top: bool = Fal
 
 def _no_keyword(heading: str) -> bool:
     key = folded_key(heading)
-    return not any(_WORD_BOUNDARY[kw].search(key) for _, kws in KEYWORDS for kw in kws)
+    return not any(_WORD_BOUNDARY[kw].search(key) for _, kws in KEYWORDS for kw in kws
+                   if kw not in WEAK_IMPLEMENTATION)

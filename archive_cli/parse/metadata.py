@@ -256,7 +256,12 @@ def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, e
     for i in range(stop):
         b = blocks[i]
         t = b.text.strip().strip("*").strip()
-        if b.col != 0 or not t or _SEP_RE.match(t) or _QH_RE.search(t):
+        qm = _QH_RE.search(t)
+        if qm and qm.start() > 3:
+            t = t[:qm.start()].strip()  # "ngân hàng nhà nước cộng hoà xã hội…": columns run together
+        elif qm:
+            continue
+        if b.col != 0 or not t or _SEP_RE.match(t):
             continue
         if t.upper() in _URGENCY or t.upper() in _SECRECY or len(t) > 90:
             continue
@@ -274,7 +279,7 @@ def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, e
     bodies: list[str] = []
     for t in lines:
         up = t.upper()
-        if bodies and (_LOCALITY_RE.match(t) or up.startswith(("VÀ ", "- ")) or len(t.split()) == 1 or re.search(r"(?:,|\bVÀ|-)$", bodies[-1].upper())
+        if bodies and (_LOCALITY_RE.match(t) or up.startswith(("VÀ ", "- ")) or len(t.split()) == 1 or up == "VIỆT NAM" or re.search(r"(?:,|\bVÀ|-)$", bodies[-1].upper())
                        or re.fullmatch(r"(?:ỦY|UỶ) BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BAN CHẤP HÀNH|ĐẢNG BỘ|BỘ",
                                        bodies[-1].upper())):
             bodies[-1] = f"{bodies[-1]} {t}"
@@ -373,7 +378,7 @@ def _signature(blocks: list[Block], ranges: list[tuple[int, int]], body_start: i
                 signer = person_case(name)
                 break
             if title_parts:
-                m = re.search(r";\s*(\S[^;]*)$", t) if blocks[k].col == 0 and t.startswith("-") else None
+                m = re.search(r"[;)]\s*(\S[^;)]*)$", t) if blocks[k].col == 0 else None
                 cand = _RANK_RE.sub("", m.group(1) if m else t)
                 if (blocks[k].col == 1 or not t.startswith(("-", "+"))) and looks_like_person(cand) or (
                         m and looks_like_person(cand)):
@@ -448,7 +453,7 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
         meta.issued = lead_date
     if not meta.number and doc_type and meta.title:
         # Legacy titles: "Quyết định của Thủ tướng Chính phủ số 115/2004/QĐ-TTg ngày 25 tháng 6 năm 2004 về …"
-        m = _TITLE_NUMBER_RE.match(rest or "")
+        m = _TITLE_NUMBER_RE.match(meta.title.split(" ", len(doc_type.split()))[-1] if meta.title else "")
         if m:
             meta.number = canon_number(m.group("n"))
             if not meta.issued and m.group("d"):
@@ -478,6 +483,9 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     meta.doc_type = doc_type
     if doc_type and not meta.title:
         vv = next((b.text for b in blocks[:end + 3] if b.text.lower().startswith("v/v")), None)
+        if vv is None and num_idx is not None:
+            vv = next((b.text for b in blocks[num_idx + 1:num_idx + 3]
+                       if b.text.startswith(("Về ", "về ")) and not PLACE_DATE_RE.search(b.text)), None)
         if vv:
             meta.title = f"{doc_type} {vv.strip()}"
         elif cleaned.caption:
@@ -523,16 +531,21 @@ _ANNEX_RE = re.compile(r"\(?\s*(?:Ban hành )?[Kk]èm theo\s+(?P<t>[^\d(]{3,30}?
 def _self_reference(blocks: list[Block], doc_type: str) -> tuple[str, str | None, str | None] | None:
     """An annex "(Ban hành kèm theo Thông tư số 44/2025/TT-NHNN ngày 18/11/2025 của …)" names the
     document itself: used only when the header gave no number (truncated scrapes)."""
+    best: tuple[str, str | None, str | None] | None = None
     for b in blocks:
-        if "kèm theo" not in b.text.lower():
+        t = b.text.strip()
+        if not t.startswith("(") or "kèm theo" not in t.lower():
             continue
-        m = _ANNEX_RE.search(b.text)
+        m = _ANNEX_RE.search(t)
         if m and m.group("t").strip().lower() == doc_type.lower():
             issuer = m.group("i").strip(" .") if m.group("i") else None
             if issuer:
                 issuer = re.sub(r"^(?:Thống đốc|Bộ trưởng|Chủ tịch|Thủ trưởng|Giám đốc)\s+", "", issuer)
-            return canon_number(m.group("n")), find_date(m.group("d")) if m.group("d") else None, issuer
-    return None
+            cand = (canon_number(m.group("n")), find_date(m.group("d")) if m.group("d") else None, issuer)
+            # The document itself is the newest of the texts an annex caption may name.
+            if best is None or (cand[1] or "") > (best[1] or ""):
+                best = cand
+    return best
 
 
 def _site_province(site: list[str]) -> str | None:

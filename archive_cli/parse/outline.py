@@ -63,7 +63,7 @@ def classify(block: Block, *, english: bool = False) -> _Heading | None:
         return None
     for level, rank, rx in _LEVELS:
         if len(t) > 400 and level != "dieu":
-            return None
+            continue  # only an article may run on into a long paragraph
         m = rx.match(t)
         if not m:
             continue
