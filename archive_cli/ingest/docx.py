@@ -44,7 +44,7 @@ def _style_font(style) -> str:
     return ""
 
 
-def _paragraph(par, default_font: str) -> str:
+def _paragraph(par, default_font: str, used: set[str]) -> str:
     from . import legacy
 
     para_font = _style_font(par.style) if par.style is not None else ""
@@ -56,6 +56,8 @@ def _paragraph(par, default_font: str) -> str:
             text = run.text
             font = _run_font(run, para_font)
             enc = legacy.font_encoding(font)
+            if enc and not text.isascii():
+                used.add(enc)
             if enc == "tcvn3":
                 text = legacy.tcvn3_decode(text)
                 if legacy.upper_font(font):
@@ -66,13 +68,13 @@ def _paragraph(par, default_font: str) -> str:
     return "".join(out)
 
 
-def _blocks(container, default_font: str, lines: list[str], depth: int = 0) -> None:
+def _blocks(container, default_font: str, lines: list[str], used: set[str], depth: int = 0) -> None:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     for block in container.iter_inner_content():
         if isinstance(block, Paragraph):
-            lines.append(_paragraph(block, default_font))
+            lines.append(_paragraph(block, default_font, used))
         elif isinstance(block, Table) and depth < 5:
             for row in block.rows:
                 seen = set()
@@ -80,7 +82,7 @@ def _blocks(container, default_font: str, lines: list[str], depth: int = 0) -> N
                     if id(cell._tc) in seen:  # merged cells repeat
                         continue
                     seen.add(id(cell._tc))
-                    _blocks(cell, default_font, lines, depth + 1)
+                    _blocks(cell, default_font, lines, used, depth + 1)
             lines.append("")
 
 
@@ -93,25 +95,15 @@ def read_docx(data: bytes) -> Extracted:
         document = docx.Document(io.BytesIO(data))
         default_font = _style_font(document.styles["Normal"]) if "Normal" in [s.name for s in document.styles] else ""
         lines: list[str] = []
-        _blocks(document, default_font, lines)
+        used: set[str] = set()
+        _blocks(document, default_font, lines, used)
     except IngestError:
         raise
     except Exception:
         raise IngestError("the .docx file is damaged and cannot be read") from None
     text = "\n".join(lines)
-    fonts = {legacy_font for legacy_font in (default_font,) if legacy_font}
-    from . import legacy
-
-    encoding = None
-    if any(legacy.font_encoding(f) for f in fonts) or _has_legacy_runs(data):
-        encoding = "tcvn3/vni fonts"
+    encoding = "+".join(sorted(used, key=["tcvn3", "vni"].index)) or None
     return Extracted(text, "docx", encoding, _core(document))
-
-
-def _has_legacy_runs(data: bytes) -> bool:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        xml = zf.read("word/document.xml")[:2_000_000]
-    return b'w:ascii=".Vn' in xml or b'w:ascii="VNI' in xml or b'w:ascii="Vn' in xml
 
 
 def _core(document) -> dict[str, str]:

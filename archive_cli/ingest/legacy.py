@@ -60,6 +60,10 @@ def _tcvn3_table(pdf: bool = False) -> dict[int, str]:
 @lru_cache(maxsize=1)
 def _vni_tables() -> tuple[re.Pattern[str], dict[str, str]]:
     pairs: dict[str, str] = {r["vni"]: r["unicode"] for r in _rows()}
+    # VNI has one-byte toned i (í ì æ ó ò), but converters and some typists write i + mark.
+    for mark, lower in zip("ùøûõï", "íìỉĩị"):
+        pairs.setdefault("i" + mark, lower)
+        pairs.setdefault("I" + mark.upper(), lower.upper())
     # Typists mixed the case of base and mark ("Aù"); the letter takes the base's case.
     for seq, uni in list(pairs.items()):
         if len(seq) != 2:
@@ -82,6 +86,7 @@ def vni_decode(text: str) -> str:
     return pattern.sub(lambda m: pairs[m.group(0)], text)
 
 
+@lru_cache(maxsize=65536)  # words repeat: a document has a few thousand distinct syllables
 def is_syllable(word: str) -> bool:
     """True when ``word`` (one token) spells a plausible Vietnamese syllable with at most one tone."""
     decomposed = unicodedata.normalize("NFD", word.lower())
@@ -123,18 +128,44 @@ def _best(line: str, pdf: bool, prefer: str) -> tuple[str, str]:
     return candidates[best], best
 
 
+def survey(text: str, pdf: bool = False) -> tuple[str | None, bool]:
+    """(legacy encoding or None, whether lines disagree) for ``text`` made of Latin-1 characters.
+
+    Each line with Latin-1 letters is scored raw, as TCVN3 and as VNI (files mix the two line
+    by line). The text is legacy only when most such words become Vietnamese syllables and clearly
+    more than read as plain Latin-1: French (où, été) and English stay as they are.
+    """
+    totals = {"raw": [0, 0], "tcvn3": [0, 0], "vni": [0, 0]}
+    wins = {"tcvn3": 0, "vni": 0}
+    best_good = best_bad = 0
+    for line in text[:200_000].split("\n"):
+        if not _has_latin1(line):
+            continue
+        scores = {
+            "raw": vietnamese_score(line),
+            "tcvn3": vietnamese_score(tcvn3_decode(line, pdf)),
+            "vni": vietnamese_score(vni_decode(line)),
+        }
+        for key, (good, bad) in scores.items():
+            totals[key][0] += good
+            totals[key][1] += bad
+        net_t = scores["tcvn3"][0] - scores["tcvn3"][1]
+        net_v = scores["vni"][0] - scores["vni"][1]
+        if net_t != net_v:
+            wins["tcvn3" if net_t > net_v else "vni"] += 1
+        good, bad = scores["tcvn3"] if net_t >= net_v else scores["vni"]
+        best_good += good
+        best_bad += bad
+    raw_net = totals["raw"][0] - totals["raw"][1]
+    if best_good >= 2 and best_good >= 2 * best_bad and best_good - best_bad > raw_net + 1:
+        net = {k: totals[k][0] - totals[k][1] for k in ("tcvn3", "vni")}
+        return ("vni" if net["vni"] > net["tcvn3"] else "tcvn3"), min(wins.values()) >= 2
+    return None, False
+
+
 def guess(text: str, pdf: bool = False) -> str | None:
     """Which legacy encoding ``text`` (Latin-1 characters) is in: "tcvn3", "vni" or None."""
-    sample = text[:200_000]
-    base = vietnamese_score(sample)
-    tcvn = vietnamese_score(tcvn3_decode(sample, pdf))
-    vni = vietnamese_score(vni_decode(sample))
-    best, (good, bad) = max((("tcvn3", tcvn), ("vni", vni)), key=lambda kv: kv[1][0] - kv[1][1])
-    # Chosen only when most words become Vietnamese and clearly more than as plain Latin-1: French
-    # (où, été) and English stay as they are.
-    if good >= 2 and good >= 2 * bad and (good - bad) > (base[0] - base[1]) + 1:
-        return best
-    return None
+    return survey(text, pdf)[0]
 
 
 def decode_lines(
@@ -192,11 +223,21 @@ def fix_capitals(line: str) -> str:
 def decode_text(
     text: str, pdf: bool = False, upper: bytearray | None = None
 ) -> tuple[str, str | None]:
-    """Convert ``text`` if it is legacy-encoded; (text, encoding or None when it is not)."""
-    enc = guess(text, pdf)
+    """Convert ``text`` if it is legacy-encoded; (text, encoding or None when it is not).
+
+    One encoding and no Unicode Vietnamese in the text: one ``str.translate`` over the whole
+    text (fast on megabytes). Otherwise line by line (:func:`decode_lines`)."""
+    enc, mixed = survey(text, pdf)
     if enc is None:
         return text, None
-    return decode_lines(text, enc, pdf, upper)
+    if mixed or unicode_vietnamese_count(text) or len(text) > 200_000 and guess(text[-100_000:], pdf) != enc:
+        return decode_lines(text, enc, pdf, upper)
+    if enc == "vni":
+        return vni_decode(text), enc
+    decoded = tcvn3_decode(text, pdf)
+    if upper is not None:
+        decoded = "".join(ch.upper() if m else ch for ch, m in zip(decoded, upper))
+    return fix_capitals(decoded), enc
 
 
 def font_encoding(font: str) -> str | None:
@@ -220,3 +261,8 @@ _UNICODE_VI = re.compile("[ăĂđĐơƠưƯ\u1ea0-\u1ef9]")
 
 def _is_unicode_vietnamese(line: str) -> bool:
     return len(_UNICODE_VI.findall(line)) >= 2
+
+
+def unicode_vietnamese_count(text: str) -> int:
+    """How many letters only Unicode Vietnamese has (ă đ ơ ư and the toned vowels U+1EA0–1EF9)."""
+    return len(_UNICODE_VI.findall(text))

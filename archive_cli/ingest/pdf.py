@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 from ..errors import IngestError
 from . import Extracted
@@ -39,7 +40,7 @@ def read_pdf(data: bytes) -> Extracted:
             raise IngestError(f"the PDF has more than {MAX_PAGES} pages")
         texts = []
         for page in pages:
-            texts.append(page.extract_text() or "")
+            texts.append(_page_text(page))
         metadata = _metadata(reader)
     except IngestError:
         raise
@@ -54,6 +55,24 @@ def read_pdf(data: bytes) -> Extracted:
         raise IngestError("no text layer: scanned document")
     text, encoding = legacy.decode_text(text, pdf=True)
     return Extracted(text, "pdf", encoding, metadata)
+
+
+_COLUMN_GAP = re.compile(r" {5,}")
+
+
+def _page_text(page) -> str:
+    """Layout mode: plain mode splits words at kerning changes ("t ướng", "nghi ệp") in the
+    .VnTime PDFs. Layout mode keeps words whole but sets columns side by side with wide gaps, so
+    a wide gap becomes a line break (the two-column header then reads as separate lines)."""
+    try:
+        raw = page.extract_text(extraction_mode="layout") or ""
+    except Exception:
+        raw = page.extract_text() or ""
+    lines = []
+    for line in raw.splitlines():
+        for part in _COLUMN_GAP.split(line.strip()):
+            lines.append(" ".join(part.split()))
+    return "\n".join(lines)
 
 
 def _allow_abbreviated_filters() -> None:

@@ -220,12 +220,13 @@ def _word97_runs(wd: bytes, table: bytes) -> list[Run]:
         return fonts[index] if index is not None and 0 <= index < len(fonts) else ""
 
     # The text stream holds, in order: main text, footnotes, headers, macros, comments, endnotes,
-    # text boxes. A document's words are the main text, its footnotes and endnotes.
+    # text boxes. A document's words are the main text, footnotes, endnotes and text boxes.
     ccp = [rglw[i] if len(rglw) > i else 0 for i in range(3, 11)]
-    main, ftn, hdd, mcr, atn, edn = ccp[0], ccp[1], ccp[2], ccp[3], ccp[4], ccp[5]
+    main, ftn, hdd, mcr, atn, edn, txbx = ccp[0], ccp[1], ccp[2], ccp[3], ccp[4], ccp[5], ccp[6]
     ranges = [(0, main), (main, main + ftn)]
     edn_start = main + ftn + hdd + mcr + atn
     ranges.append((edn_start, edn_start + edn))
+    ranges.append((edn_start + edn, edn_start + edn + txbx))
     runs: list[Run] = []
     for lo, hi in ranges:
         if hi > lo:
