@@ -140,7 +140,15 @@ def build_document(name: str, data: bytes, sha256: str, doc_id: str, tags: tuple
     extra_tags = hints.pop("tags", None) or []
     if isinstance(extra_tags, str):
         extra_tags = [extra_tags]
-    parsed = parse(ex.text, markdown=ex.markdown, hints=hints)
+    src = hints.get("source")
+    if ex.markdown and isinstance(src, dict) and src.get("sha256"):
+        # Our own `export --format md`: the body is already clean, its headings are the
+        # outline; read it as the store does so the round trip gives the same document.
+        from .parse import from_store
+
+        parsed = from_store(hints, ex.text)
+    else:
+        parsed = parse(ex.text, markdown=ex.markdown, hints=hints)
     if not parsed.body.strip():
         raise IngestError(_("no text found in the file"))
     source = Source(

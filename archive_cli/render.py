@@ -99,10 +99,46 @@ def outline_tree(doc: Document):
     return tree
 
 
-def body_markdown(body: str):
-    from rich.markdown import Markdown
+HEADING_STYLES = ("bold magenta", "bold cyan", "bold", "bold", "italic", "italic")
 
-    return Markdown(body)
+
+def styled_body(body: str):
+    """The Markdown body with headings styled and every other line as printed.
+
+    Not rich's Markdown renderer: it would renumber "1. … 3." paragraphs as a list and centre
+    headings; a clerk needs the numbering exactly as in the document."""
+    import re
+
+    from rich.text import Text
+
+    out = Text()
+    for line in body.splitlines():
+        m = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if m:
+            out.append("\n" + m.group(2) + "\n", style=HEADING_STYLES[len(m.group(1)) - 1])
+        else:
+            out.append(re.sub(r"(\*\*|__)(.+?)\1", r"\2", line) + "\n")
+    return out
+
+
+def show_document(con, doc: Document, refs=None, selectors=(), outline: bool = False) -> None:
+    """`show` on a terminal: header panel, outline tree, styled body, references."""
+    from .views import refs_lines, section_markdown, select_sections
+
+    con.print(document_header(doc))
+    if outline:
+        con.print(outline_tree(doc))
+        return
+    if selectors:
+        for s in select_sections(doc, selectors):
+            con.print(styled_body(section_markdown(s)))
+    else:
+        if doc.parsed.sections:
+            con.print(outline_tree(doc))
+        con.print(styled_body(doc.parsed.body))
+    if refs is not None:
+        for line in refs_lines(refs):
+            con.print(line, markup=False, highlight=False)
 
 
 def plain_header(doc: Document) -> str:

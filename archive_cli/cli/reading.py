@@ -45,115 +45,24 @@ def show(ctx, ref, selectors, outline, original, output, force, pager, as_json):
     if as_json:
         d = doc.to_dict()
         if selectors:
-            d["sections"] = [s.to_dict() for s in _select(doc, selectors)]
+            from ..views import select_sections
+
+            d["sections"] = [s.to_dict() for s in select_sections(doc, selectors)]
         echo_json(d)
         return
     refs = arch.refs(doc.id)
-    from ..render import console
+    from ..render import console, show_document
+    from ..views import plain_view
 
     con = console()
     if not con.is_terminal:
-        click.echo(_plain(doc, selectors, outline, refs), nl=False)
+        click.echo(plain_view(doc, selectors, outline, refs), nl=False)
         return
-    from ..render import body_markdown, document_header, outline_tree
-
-    def emit() -> None:
-        con.print(document_header(doc))
-        if outline:
-            con.print(outline_tree(doc))
-            return
-        if selectors:
-            from ..export import section_to_txt
-
-            for sel, secs in _selected(doc, selectors):
-                for s in secs:
-                    con.print(body_markdown(_section_md(s)))
-        else:
-            con.print(outline_tree(doc))
-            con.print(body_markdown(doc.parsed.body))
-        for line in _refs_lines(refs):
-            con.print(line, markup=False)
-
-    if pager and con.height and _long(doc):
+    if pager and doc.parsed.body.count("\n") > con.height:
         with con.pager(styles=True):
-            emit()
+            show_document(con, doc, refs, selectors, outline)
     else:
-        emit()
-
-
-def _long(doc) -> bool:
-    return doc.parsed.body.count("\n") > 60
-
-
-def _section_md(section, depth: int = 2) -> str:
-    from ..export import _num
-
-    lines = ["#" * min(depth, 6) + " " + " ".join(x for x in (_num(section), section.heading) if x)]
-    if section.text:
-        lines.append(section.text)
-    for c in section.children:
-        lines.append(_section_md(c, depth + 1))
-    return "\n\n".join(lines)
-
-
-def _selected(doc, selectors):
-    from ..errors import NotFound
-    from ..sections import find_sections
-
-    out = []
-    for sel in selectors:
-        if sel.strip().lower() == "preamble":
-            from ..model import Section
-
-            out.append((sel, [Section(None, _("Preamble"), "other", text=doc.parsed.preamble)]))
-            continue
-        secs = find_sections(doc.parsed.sections, sel)
-        if not secs:
-            raise NotFound(_("Document {id} has no section {sel!r}; see `archive show {id} --outline`.").format(
-                id=doc.id, sel=sel))
-        out.append((sel, secs))
-    return out
-
-
-def _select(doc, selectors):
-    return [s for _sel, secs in _selected(doc, selectors) for s in secs]
-
-
-def _refs_lines(refs) -> list[str]:
-    lines = []
-    if refs.cites:
-        items = []
-        for c in refs.cites:
-            r = c.reference
-            label = " ".join(x for x in (r.doc_type, r.number or ", ".join(r.numbers)) if x)
-            if c.ids:
-                label += f" [{', '.join(c.ids)}]"
-            items.append(label)
-        lines.append(_("Cites: ") + "; ".join(items))
-    if refs.cited_by:
-        lines.append(_("Cited by: ") + "; ".join(
-            " ".join(x for x in (h.doc_type, h.number, f"[{h.id}]") if x) for h in refs.cited_by))
-    return lines
-
-
-def _plain(doc, selectors, outline, refs) -> str:
-    from ..export import _num, plain_body, section_to_txt
-    from ..render import plain_header
-
-    parts = [plain_header(doc)]
-    if outline:
-        def walk(s, depth):
-            yield "  " * depth + " ".join(x for x in (_num(s), s.heading) if x) + f"  ({s.kind})"
-            for c in s.children:
-                yield from walk(c, depth + 1)
-
-        parts.append("\n".join(line for s in doc.parsed.sections for line in walk(s, 0)))
-    elif selectors:
-        parts.append("\n\n".join(section_to_txt(s) for s in _select(doc, selectors)))
-    else:
-        parts.append(plain_body(doc.parsed.body).rstrip("\n"))
-    parts.extend(_refs_lines(refs))
-    return "\n\n".join(p for p in parts if p) + "\n"
+        show_document(con, doc, refs, selectors, outline)
 
 
 def _write_file(path: Path, data: bytes, force: bool) -> None:
@@ -245,7 +154,9 @@ def refs(ctx, ref, as_json):
             "cited_by": [h.to_dict(with_score=False) for h in rep.cited_by],
         })
         return
-    lines = _refs_lines(rep) or [_("No references either way.")]
+    from ..views import refs_lines
+
+    lines = refs_lines(rep) or [_("No references either way.")]
     for line in lines:
         click.echo(line)
 

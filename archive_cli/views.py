@@ -1,0 +1,73 @@
+"""What `show` displays, independent of the terminal: section selection, plain-text view,
+reference lines. The rich rendering of the same lives in :mod:`archive_cli.render`."""
+from __future__ import annotations
+
+from .errors import NotFound
+from .export import _num, header_lines, plain_body, section_to_txt
+from .i18n import _
+from .model import Document, Section
+from .sections import find_sections
+
+
+def select_sections(doc: Document, selectors: tuple[str, ...] | list[str]) -> list[Section]:
+    """The sections named by each selector, in the order asked; "preamble" is addressable too."""
+    out: list[Section] = []
+    for sel in selectors:
+        if sel.strip().lower() == "preamble":
+            out.append(Section(None, _("Preamble"), "other", text=doc.parsed.preamble))
+            continue
+        secs = find_sections(doc.parsed.sections, sel)
+        if not secs:
+            raise NotFound(_("Document {id} has no section {sel!r}; see `archive show {id} --outline`.").format(
+                id=doc.id, sel=sel))
+        out.extend(secs)
+    return out
+
+
+def section_markdown(section: Section, depth: int = 2) -> str:
+    """A section (and its children) back as Markdown with headings."""
+    lines = ["#" * min(depth, 6) + " " + " ".join(x for x in (_num(section), section.heading) if x)]
+    if section.text:
+        lines.append(section.text)
+    lines.extend(section_markdown(c, depth + 1) for c in section.children)
+    return "\n\n".join(lines)
+
+
+def refs_lines(refs) -> list[str]:
+    """ "Cites: …" and "Cited by: …" lines from an :class:`~archive_cli.archive.RefsReport`."""
+    lines = []
+    if refs.cites:
+        items = []
+        for c in refs.cites:
+            r = c.reference
+            label = " ".join(x for x in (r.doc_type, r.number or ", ".join(r.numbers)) if x)
+            if c.ids:
+                label += f" [{', '.join(c.ids)}]"
+            items.append(label)
+        lines.append(_("Cites: ") + "; ".join(items))
+    if refs.cited_by:
+        lines.append(_("Cited by: ") + "; ".join(
+            " ".join(x for x in (h.doc_type, h.number, f"[{h.id}]") if x) for h in refs.cited_by))
+    return lines
+
+
+def outline_lines(sections: list[Section], depth: int = 0) -> list[str]:
+    out = []
+    for s in sections:
+        out.append("  " * depth + " ".join(x for x in (_num(s), s.heading) if x) + f"  ({s.kind})")
+        out.extend(outline_lines(s.children, depth + 1))
+    return out
+
+
+def plain_view(doc: Document, selectors=(), outline: bool = False, refs=None) -> str:
+    """`show` when piped: undecorated text."""
+    parts = ["\n".join(header_lines(doc))]
+    if outline:
+        parts.append("\n".join(outline_lines(doc.parsed.sections)))
+    elif selectors:
+        parts.append("\n\n".join(section_to_txt(s) for s in select_sections(doc, selectors)))
+    else:
+        parts.append(plain_body(doc.parsed.body).rstrip("\n"))
+    if refs is not None:
+        parts.extend(refs_lines(refs))
+    return "\n\n".join(p for p in parts if p) + "\n"
