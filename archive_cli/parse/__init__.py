@@ -14,6 +14,7 @@ construction) → references (:mod:`.references`).
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..model import META_FIELDS, ParsedDocument, Reference, Section
@@ -40,8 +41,13 @@ def _apply_hints(doc: ParsedDocument, hints: dict[str, Any] | None) -> ParsedDoc
     return doc
 
 
+_LOOKALIKE_RE = re.compile("[\u00d0\u00f0\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
 def _parse(text: str, markdown: bool) -> ParsedDocument:
-    text = fix_lookalikes(nfc(text))
+    text = nfc(text)
+    if _LOOKALIKE_RE.search(text):  # str.translate is slow on long texts; most need nothing
+        text = fix_lookalikes(text)
     cleaned = clean(text, markdown=markdown)
     meta = extract(cleaned, text)
     body = render_body(cleaned.blocks, closing=meta.closing, body_start=meta.body_start,

@@ -161,19 +161,46 @@ def _finish(raw: str, col: int, md_heading: bool) -> Block | None:
     return Block(text, bold=whole, bold_prefix=prefix, md_heading=md_heading, col=col, italic=italic)
 
 
+def _scan(line: str, bold_open: bool) -> tuple[bool, bool, bool, int]:
+    """(bold open after, plain text outside bold, text inside bold, single-* count) of one line."""
+    parts = line.split("**")
+    outside = inside = False
+    state = bold_open
+    for k, part in enumerate(parts):
+        if k:
+            state = not state
+        if part.replace("*", "").strip():
+            if state:
+                inside = True
+            else:
+                outside = True
+    return state, outside, inside, line.replace("**", "").count("*")
+
+
 def _paragraphs_of_unit(unit: list[str], col: int) -> list[Block]:
     out: list[Block] = []
     cur: list[str] = []
     md_heading = False
+    # Running state of the paragraph being built (kept incrementally: paragraphs can be long).
+    bold_open = outside = inside = False
+    stars = 0
 
     def flush() -> None:
-        nonlocal cur, md_heading
+        nonlocal cur, md_heading, bold_open, outside, inside, stars
         if cur:
             b = _finish(" ".join(cur), col, md_heading)
             if b:
                 out.append(b)
         cur = []
         md_heading = False
+        bold_open = outside = inside = False
+        stars = 0
+
+    def push(line: str) -> None:
+        nonlocal bold_open, outside, inside, stars
+        bold_open, o, i, st = _scan(line, bold_open)
+        outside, inside, stars = outside or o, inside or i, stars + st
+        cur.append(line)
 
     for line in unit:
         hm = _MD_HEADING_RE.match(line)
@@ -181,54 +208,54 @@ def _paragraphs_of_unit(unit: list[str], col: int) -> list[Block]:
             flush()
             md_heading = True
             line = line[hm.end():]
+        line = line.strip()
         plain = _strip_md(line)
         if not plain:
             if cur:
-                cur.append(line.strip())  # keep stray markers so bold/italic runs stay balanced
+                push(line)  # keep stray markers so bold/italic runs stay balanced
             continue
         if _SEPARATOR_RE.match(plain):
             flush()
             out.append(Block(plain, col=col))
             continue
         if cur:
-            joined = " ".join(cur)
-            open_bold = joined.count("**") % 2 == 1
             prev_plain = _strip_md(cur[-1])
-            if open_bold:
-                cur.append(line.strip())
+            if bold_open or stars % 2 == 1:
+                push(line)  # inside an emphasis run: the same paragraph
                 continue
             if _BROKEN_SYMBOL_RE.search(prev_plain):
-                cur[-1] = cur[-1].rstrip() + line.strip()  # "Số: 3783/QĐ-" + "UBND"
+                cur[-1] = cur[-1].rstrip() + line  # "Số: 3783/QĐ-" + "UBND"
+                bold_open, o, i, st = _scan(line, bold_open)
+                outside, inside, stars = outside or o, inside or i, stars + st
                 continue
-            whole, _ = _bold_info(joined)
-            open_italic = joined.replace("**", "").count("*") % 2 == 1
-            if open_italic:
-                cur.append(line.strip())
-                continue
-            starts_italic = line.lstrip().startswith("*") and not line.lstrip().startswith("**")
+            whole = inside and not outside
+            starts_bold = line.startswith("**")
+            starts_italic = line.startswith("*") and not starts_bold
             prev_caps, cur_caps = _is_caps(prev_plain), _is_caps(plain)
+            short_label = len(prev_plain) <= 12 and prev_plain.endswith(":")
             new = False
-            if _MARKER_RE.match(plain) and not re.fullmatch(r"Số\s*:?", prev_plain):
+            if _MARKER_RE.match(plain) and not _SO_ALONE_RE.fullmatch(prev_plain):
                 new = True
-            elif prev_caps and (cur_caps or line.lstrip().startswith("**")):
+            elif prev_caps and (cur_caps or starts_bold):
                 new = True  # stacked capital lines: header bodies, signature offices
-            elif _has_letters(plain) and _has_letters(prev_plain) and prev_caps != cur_caps and not (
-                    len(prev_plain) <= 12 and prev_plain.endswith(":")):
+            elif _has_letters(plain) and _has_letters(prev_plain) and prev_caps != cur_caps and not short_label:
                 new = True
-            elif starts_italic and not re.fullmatch(r"Số\s*:?", prev_plain):
+            elif starts_italic and not _SO_ALONE_RE.fullmatch(prev_plain):
                 new = True
-            elif whole and not line.lstrip().startswith("**"):
+            elif whole and not starts_bold:
                 new = True  # a bold heading line followed by plain text
-            elif whole and line.lstrip().startswith("**") and _END_PUNCT_RE.search(prev_plain):
+            elif whole and starts_bold and _END_PUNCT_RE.search(prev_plain):
                 new = True
-            elif _END_PUNCT_RE.search(prev_plain) and _STARTS_NEW_RE.match(plain) and not (
-                    len(prev_plain) <= 12 and prev_plain.endswith(":")):
+            elif _END_PUNCT_RE.search(prev_plain) and _STARTS_NEW_RE.match(plain) and not short_label:
                 new = True
             if new:
                 flush()
-        cur.append(line.strip())
+        push(line)
     flush()
     return out
+
+
+_SO_ALONE_RE = re.compile(r"Số\s*:?")
 
 
 def _markdown_blocks(lines: list[str]) -> list[Block]:

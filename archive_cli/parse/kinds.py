@@ -20,6 +20,7 @@ A child whose own kind is ``other`` inherits its parent's kind.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..text.normalize import folded_key
 
@@ -72,6 +73,7 @@ _ARTICLE_IMPL_RE = re.compile(r"co hieu luc|hieu luc thi hanh|hieu luc tu|hieu l
                               r"nghi quyet|thong tu|nghi dinh|chi thi)|^giao |chu tri,? phoi hop")
 
 
+@lru_cache(maxsize=4096)
 def heading_kind(heading: str, *, legal: bool = False) -> str:
     """Kind from heading words alone; ``other`` when nothing matches (domain §3.3).
 
@@ -110,6 +112,7 @@ def section_kind(number: str | None, heading: str, text: str, *, top: bool = Fal
     return "content" if (top and number) else "other"
 
 
+@lru_cache(maxsize=4096)
 def _no_keyword(heading: str) -> bool:
     key = folded_key(heading)
     return not any(_WORD_BOUNDARY[kw].search(key) for _, kws in KEYWORDS for kw in kws

@@ -17,32 +17,38 @@ import re
 
 from ..model import Reference
 from ..text.normalize import fix_lookalikes, nfc
-from .patterns import (ABBR_TYPES, REF_TYPE_CANON, SYMBOL_BODY, TYPE_NAMES, canon_number, find_date,
-                       symbol_type)
+from .patterns import REF_TYPE_CANON, SYMBOL_BODY, TYPE_NAMES, canon_number, find_date, symbol_type
 
 _T = "|".join(re.escape(t) for t in sorted(TYPE_NAMES, key=len, reverse=True))
-_SYM_NAMED = (SYMBOL_BODY.replace("?P<num>", "?P<s_num>").replace("?P<year>", "?P<s_year>")
-              .replace("?P<pdash>", "?P<s_pdash>").replace("?P<sym>", "?P<s_sym>"))
+# Symbol tokens may be joined by "&" too ("8935/BNV-CTTN&BĐG").
+_SYM_BODY = SYMBOL_BODY.replace(r"[-/\u2010-\u2015]\s?", r"[-/&\u2010-\u2015]\s?")
+SYM_RE = re.compile(r"(?:(?<=[Ss]ố)|(?<=[Ss]ố:)|(?<![\w/.\-&]))" + _SYM_BODY, re.X)
 _DATE = (r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _STOP = (r"về|v/v|để|nhằm|phục\s+vụ|triển\s+khai|thực\s+hiện|có\s+hiệu|ban\s+hành|quy\s+định|"
          r"hướng\s+dẫn|phê\s+duyệt|sửa\s+đổi|bổ\s+sung|thay\s+thế|tại|và|với|trong|đã|được|"
          r"gửi|theo|đối\s+với")
-REF_RE = re.compile(rf"""
+# What stands before a symbol: a type word, up to 8 words (a law's name, "của Bộ Chính trị"),
+# then "số". Searched in a short window that ends at the symbol, so the nearest type word wins
+# and a reference never reaches across another type name.
+PREFIX_RE = re.compile(rf"""
   (?P<type>(?i:{_T}))
-  (?P<between>(?:\s+(?!số\b)(?!(?i:{_T})\b)(?!\d)[^\s,;:.()“”"]+){{0,6}}?)
-  \s+(?:(?:số|Số|SỐ)\s*:?\s*)?
-  (?:(?<=[Ss]ố)|(?<![\w/.\-]))
-  {_SYM_NAMED}
+  (?P<between>(?:\s+(?!(?i:số)\b)(?!(?i:{_T})\b)(?!\d)[^\s;:.()“”"]+){{0,8}}?)
+  \s*\(?\s*(?:(?:số|Số|SỐ)\s*:?\s*)?$""", re.X)
+SUFFIX_RE = re.compile(rf"""
   (?:\s*,?\s*(?:ban\s+hành\s+)?(?:ngày|Ngày)\s+(?P<date>{_DATE}))?
   (?:\s*,?\s*(?:của|do)\s+(?P<issuer>[^,;:“”"()\n]{{2,80}}?)
      (?=\s+(?:{_STOP})\b|\s+(?i:{_T})\b|\s*[,;:“”"()\n.]|$))?""", re.X)
+_SO_BEFORE_RE = re.compile(r"(?:số|Số|SỐ)\s*:?\s*$")
+_LIST_GAP_RE = re.compile(r"^\s*(?:,|;|và|hoặc)\s*(?:(?:số|Số)\s*)?$")
 REF_BARE_RE = re.compile(rf"""
   (?P<type>(?i:{_T}))\s+(?:số\s+)?
   (?P<nums>\d{{1,4}}(?:\s*(?:,|và|;)\s*\d{{1,4}})*)
-  (?![\d.]|\s*[/\-–]|\s+[A-ZĐ]+[a-zđ]?[A-ZĐ]*\s*/|\s*(?:năm|tháng|%|người|điểm|lần|ngày)\b)
+  (?![\d.]|\s*[/\-–]|\s*[A-ZĐ]+[a-zđ]?[A-ZĐ]*\s*/|\s*(?:năm|tháng|%|người|điểm|lần|ngày)\b)
   (?:\s+(?:của|do)\s+(?P<issuer>[^,;:“”"()\n]{{2,60}}?)(?=\s+(?:{_STOP})\b|\s*[,;:“”"()\n.]|$))?""", re.X)
-SO_SYMBOL_RE = re.compile(rf"(?<![\w])(?:số|Số)\s*:?\s*{_SYM_NAMED}", re.X)
+# Cheap pre-filter: a bare reference needs a type word directly before a number.
+_BARE_HINT_RE = re.compile(rf"(?i:{_T})\s+(?:số\s+)?\d")
 _MD_NOISE = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
+_LOOKALIKE_RE = re.compile("[\u00d0\u00f0\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def _canon_type(word: str) -> str:
@@ -63,15 +69,6 @@ def _issuer(raw: str | None) -> str | None:
     return s or None
 
 
-def _plausible(num: str, sym: str, has_type_word: bool) -> bool:
-    toks = re.split(r"[-/]", sym)
-    if not toks or not toks[0] or all(len(t) < 2 for t in toks):
-        return False  # "Lô 5/A": a lot number, not a symbol
-    if has_type_word:
-        return True
-    return toks[0] in ABBR_TYPES or any(t in ABBR_TYPES for t in toks[:1])
-
-
 def find_references(text: str, *, exclude: str | None = None) -> list[Reference]:
     """Every cited document in ``text``; ``exclude`` is the document's own number."""
     try:
@@ -81,17 +78,20 @@ def find_references(text: str, *, exclude: str | None = None) -> list[Reference]
 
 
 def _find(text: str, exclude: str | None) -> list[Reference]:
-    text = _MD_NOISE.sub("", fix_lookalikes(nfc(text)))
-    own = exclude.replace(" ", "") if exclude else None
+    text = nfc(text)
+    if _LOOKALIKE_RE.search(text):
+        text = fix_lookalikes(text)
+    text = _MD_NOISE.sub("", text)
+    own = exclude.replace(" ", "").casefold() if exclude else None
     found: dict[str, Reference] = {}
     order: list[str] = []
     covered: list[tuple[int, int]] = []
 
     def add(ref: Reference, key: str, span: tuple[int, int]) -> None:
         covered.append(span)
-        if own and key.casefold() == own.casefold():
-            return
         key = key.casefold()  # "06/QĐ-TTG" in a capitalised title is "06/QĐ-TTg"
+        if own and key == own:
+            return
         old = found.get(key)
         if old is None:
             found[key] = ref
@@ -103,34 +103,46 @@ def _find(text: str, exclude: str | None) -> list[Reference]:
             old.issued = old.issued or ref.issued
             old.issuer = old.issuer or ref.issuer
 
-    for m in REF_RE.finditer(text):
-        num, sym = m.group("s_num"), m.group("s_sym")
-        raw = text[m.start("s_num"):m.end("s_sym")]
-        number = canon_number(raw)
-        if not _plausible(num, sym, True):
-            continue
-        typ = _canon_type(m.group("type"))
-        between = (m.group("between") or "").strip()
-        issuer = _issuer(m.group("issuer"))
-        if not issuer and between.lower().startswith(("của ", "do ")):
-            issuer = _issuer(between.split(" ", 1)[1])
+    last_end, last_type = -10, None
+    for m in SYM_RE.finditer(text):
+        start, end = m.start("num"), m.end("sym")
+        sym = m.group("sym")
+        if all(len(t) < 2 for t in re.split(r"[-/&]", sym)):
+            continue  # "Lô 5/A": a lot number, not a symbol
+        window = text[max(0, start - 160):start]
+        pm = PREFIX_RE.search(window)
+        typ: str | None = None
+        issuer: str | None = None
+        span_start = start
+        if pm:
+            typ = _canon_type(pm.group("type"))
+            between = (pm.group("between") or "").strip()
+            if between.lower().startswith(("của ", "do ")):
+                issuer = _issuer(between.split(" ", 1)[1])
+            span_start = start - len(window) + pm.start()
+        elif last_type and _LIST_GAP_RE.match(text[last_end:start]):
+            typ = last_type  # "Công điện số 218/CĐ-TTg, 219/CĐ-TTg và 222/CĐ-TTg"
+        else:
+            st = symbol_type(sym)
+            if not st or not (_SO_BEFORE_RE.search(window) or m.group("year") or m.group("pdash")):
+                continue
+            typ = st
         st = symbol_type(sym)
         # "Văn bản số 123/BTC-CST" is a công văn; a symbol's own type wins over the generic word.
         if typ == "Văn bản" and "VBHN" not in sym:
             typ = st or "Công văn"
-        date = find_date(m.group("date")) if m.group("date") else None
-        add(Reference(typ, number, date, issuer, m.group(0).strip()), number, m.span())
-    for m in SO_SYMBOL_RE.finditer(text):
-        if any(a <= m.start("s_num") < b for a, b in covered):
+        sm = SUFFIX_RE.match(text, end)
+        date = find_date(sm.group("date")) if sm and sm.group("date") else None
+        issuer = _issuer(sm.group("issuer")) if sm and sm.group("issuer") else issuer
+        stop = sm.end() if sm else end
+        number = canon_number(text[start:end])
+        add(Reference(typ, number, date, issuer, text[span_start:stop].strip()), number, (span_start, stop))
+        last_end, last_type = stop, typ
+    for hint in _BARE_HINT_RE.finditer(text):
+        if any(a <= hint.start() < b for a, b in covered):
             continue
-        sym = m.group("s_sym")
-        st = symbol_type(sym)
-        if not st:
-            continue
-        number = canon_number(text[m.start("s_num"):m.end("s_sym")])
-        add(Reference(st, number, None, None, m.group(0).strip()), number, m.span())
-    for m in REF_BARE_RE.finditer(text):
-        if any(a <= m.start() < b or a < m.end() <= b for a, b in covered):
+        m = REF_BARE_RE.match(text, hint.start())
+        if not m or any(a <= m.start() < b or a < m.end() <= b for a, b in covered):
             continue
         nums = re.findall(r"\d{1,4}", m.group("nums"))
         typ = _canon_type(m.group("type"))
