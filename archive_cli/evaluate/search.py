@@ -241,9 +241,12 @@ def main(argv: list[str]) -> int:
         return 2
     gold = json.loads(args.gold.read_text(encoding="utf-8"))
     result = evaluate(gold, corpus, args.archive, set(args.only) or None)
-    if args.json:
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        _print(result, args.top)
+    try:
+        if args.json:
+            json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+            print()
+        else:
+            _print(result, args.top)
+    except BrokenPipeError:  # output piped into head & co.
+        sys.stderr.close()
     return 0 if result["targets_met"] and not result["import_problems"] else 1
