@@ -147,15 +147,18 @@ def _bold_info(raw: str) -> tuple[bool, str]:
     return whole, prefix
 
 
+_HSPACE_RE = re.compile(r"[ \t]+")
+_GLUED_RULE_RE = re.compile(r"^-{3,}\s*|\s*-{3,}$")
+
+
 def _finish(raw: str, col: int, md_heading: bool) -> Block | None:
     whole, prefix = _bold_info(raw)
     stripped = raw.strip()
     italic = stripped.startswith("*") and not stripped.startswith("**")
-    text = _strip_md(raw)
-    text = re.sub(r"[ \t]+", " ", text).strip()
-    if not _SEPARATOR_RE.match(text):
+    text = _HSPACE_RE.sub(" ", _strip_md(raw)).strip()
+    if "---" in text and not _SEPARATOR_RE.match(text):
         # Rules glued to text by the converter: "CHÍNH PHỦ-------", "---- Số: 16/…".
-        text = re.sub(r"^-{3,}\s*|\s*-{3,}$", "", text).strip()
+        text = _GLUED_RULE_RE.sub("", text).strip()
     if not text:
         return None
     return Block(text, bold=whole, bold_prefix=prefix, md_heading=md_heading, col=col, italic=italic)

@@ -120,17 +120,25 @@ _SPACE_RE = re.compile(r"\s+")
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015"})
 
 
+_SEP_SPACES_RE = re.compile(r"\s*([/-])\s*")
+_MISSING_DASH_RE = re.compile(r"^(\d+)\s+(?=[A-ZĐ])")
+
+
 def canon_number(raw: str) -> str:
     """``46- KH/TU`` → ``46-KH/TU``; ``1206 /QĐ-HVTC`` → ``1206/QĐ-HVTC``; ``84 QĐ/X`` → ``84-QĐ/X``."""
     s = raw.translate(_DASHES).strip()
-    s = re.sub(r"\s*([/-])\s*", r"\1", s)
-    s = re.sub(r"^(\d+)\s+(?=[A-ZĐ])", r"\1-", s)
-    return _SPACE_RE.sub("", s)
+    if " " in s or "\t" in s or "\n" in s:
+        s = _MISSING_DASH_RE.sub(r"\1-", _SEP_SPACES_RE.sub(r"\1", s))
+        s = _SPACE_RE.sub("", s)
+    return s
+
+
+_SYM_SPLIT_RE = re.compile(r"[-/\u2010-\u2015]")
 
 
 def symbol_type(sym: str, year: str | None = None) -> str | None:
     """The doc_type a symbol's first token names (``HD/BTGTW`` → Hướng dẫn), else None."""
-    first = re.split(r"[-/\u2010-\u2015]", sym.strip(), maxsplit=1)[0].strip()
+    first = _SYM_SPLIT_RE.split(sym.strip(), maxsplit=1)[0].strip()
     if first in ABBR_TYPES:
         return ABBR_TYPES[first]
     return None

@@ -14,6 +14,7 @@ richest date/issuer seen for it).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..model import Reference
 from ..text.normalize import fix_lookalikes, nfc
@@ -22,7 +23,11 @@ from .patterns import REF_TYPE_CANON, SYMBOL_BODY, TYPE_NAMES, canon_number, fin
 _T = "|".join(re.escape(t) for t in sorted(TYPE_NAMES, key=len, reverse=True))
 # Symbol tokens may be joined by "&" too ("8935/BNV-CTTN&BĐG").
 _SYM_BODY = SYMBOL_BODY.replace(r"[-/\u2010-\u2015]\s?", r"[-/&\u2010-\u2015]\s?")
-SYM_RE = re.compile(r"(?:(?<=[Ss]ố)|(?<=[Ss]ố:)|(?<![\w/.\-&]))" + _SYM_BODY, re.X)
+# No look-behind in the pattern itself: a leading digit lets the engine skip ahead fast; what
+# may stand before the number is checked in Python (_starts_symbol).
+SYM_RE = re.compile(_SYM_BODY, re.X)
+# Type words are looked up in lower-cased windows: a case-sensitive alternation is much faster.
+_TYPE_WORD_LOWER_RE = re.compile("|".join(re.escape(t.lower()) for t in sorted(TYPE_NAMES, key=len, reverse=True)))
 _DATE = (r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _STOP = (r"về|v/v|để|nhằm|phục\s+vụ|triển\s+khai|thực\s+hiện|có\s+hiệu|ban\s+hành|quy\s+định|"
          r"hướng\s+dẫn|phê\s+duyệt|sửa\s+đổi|bổ\s+sung|thay\s+thế|tại|và|với|trong|đã|được|"
@@ -45,8 +50,9 @@ REF_BARE_RE = re.compile(rf"""
   (?P<nums>\d{{1,4}}(?:\s*(?:,|và|;)\s*\d{{1,4}})*)
   (?![\d.]|\s*[/\-–]|\s*[A-ZĐ]+[a-zđ]?[A-ZĐ]*\s*/|\s*(?:năm|tháng|%|người|điểm|lần|ngày)\b)
   (?:\s+(?:của|do)\s+(?P<issuer>[^,;:“”"()\n]{{2,60}}?)(?=\s+(?:{_STOP})\b|\s*[,;:“”"()\n.]|$))?""", re.X)
-# Cheap pre-filter: a bare reference needs a type word directly before a number.
-_BARE_HINT_RE = re.compile(rf"(?i:{_T})\s+(?:số\s+)?\d")
+# Bare references: find numbers first (fast), then check for a type word just before them.
+_BARE_NUM_RE = re.compile(r"(?<![\w/.,\-])\d{1,4}(?![\d/.\-])")
+_TYPE_END_RE = re.compile(rf"(?P<type>(?i:{_T}))\s+(?:số\s+)?$")
 _MD_NOISE = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
 _LOOKALIKE_RE = re.compile("[\u00d0\u00f0\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
@@ -75,6 +81,18 @@ def find_references(text: str, *, exclude: str | None = None) -> list[Reference]
         return _find(text, exclude)
     except Exception:  # pragma: no cover - never let a citation scan break a parse
         return []
+
+
+def _starts_symbol(text: str, start: int) -> bool:
+    """A number opens a symbol unless glued to a word or another number ("số31-…" is fine)."""
+    if start == 0:
+        return True
+    prev = text[start - 1]
+    if prev.isalnum() or prev in "/.-&_":
+        return text[max(0, start - 3):start].lower() in ("số", "số:") or text[max(0, start - 2):start].lower() == "số"
+    if prev == ":" and text[max(0, start - 3):start - 1].lower() == "số":
+        return True
+    return True
 
 
 def _find(text: str, exclude: str | None) -> list[Reference]:
@@ -106,11 +124,19 @@ def _find(text: str, exclude: str | None) -> list[Reference]:
     last_end, last_type = -10, None
     for m in SYM_RE.finditer(text):
         start, end = m.start("num"), m.end("sym")
+        if not _starts_symbol(text, start):
+            continue
         sym = m.group("sym")
         if all(len(t) < 2 for t in re.split(r"[-/&]", sym)):
             continue  # "Lô 5/A": a lot number, not a symbol
         window = text[max(0, start - 160):start]
-        pm = PREFIX_RE.search(window)
+        pm = None
+        low = window.lower()
+        if len(low) == len(window):
+            for pos in reversed([w.start() for w in _TYPE_WORD_LOWER_RE.finditer(low)]):
+                pm = PREFIX_RE.match(window, pos)
+                if pm:
+                    break
         typ: str | None = None
         issuer: str | None = None
         span_start = start
@@ -138,11 +164,22 @@ def _find(text: str, exclude: str | None) -> list[Reference]:
         number = canon_number(text[start:end])
         add(Reference(typ, number, date, issuer, text[span_start:stop].strip()), number, (span_start, stop))
         last_end, last_type = stop, typ
-    for hint in _BARE_HINT_RE.finditer(text):
-        if any(a <= hint.start() < b for a, b in covered):
+    starts = [a for a, _ in covered]
+    ends = [b for _, b in covered]
+
+    def inside(pos: int) -> bool:
+        k = bisect_right(starts, pos) - 1  # spans come in text order and do not overlap
+        return k >= 0 and pos < ends[k]
+
+    for num in _BARE_NUM_RE.finditer(text):
+        pos = num.start()
+        if inside(pos):
             continue
-        m = REF_BARE_RE.match(text, hint.start())
-        if not m or any(a <= m.start() < b or a < m.end() <= b for a, b in covered):
+        tm = _TYPE_END_RE.search(text, max(0, pos - 40), pos)
+        if not tm:
+            continue
+        m = REF_BARE_RE.match(text, tm.start())
+        if not m or inside(m.start()) or inside(m.end() - 1):
             continue
         nums = re.findall(r"\d{1,4}", m.group("nums"))
         typ = _canon_type(m.group("type"))
