@@ -38,9 +38,7 @@ def read_pdf(data: bytes) -> Extracted:
         pages = reader.pages
         if len(pages) > MAX_PAGES:
             raise IngestError(f"the PDF has more than {MAX_PAGES} pages")
-        texts = []
-        for page in pages:
-            texts.append(_page_text(page))
+        texts = [page.extract_text() or "" for page in pages]
         metadata = _metadata(reader)
     except IngestError:
         raise
@@ -53,6 +51,13 @@ def read_pdf(data: bytes) -> Extracted:
     letters = sum(ch.isalpha() for ch in text)
     if letters < 20 * max(1, min(len(texts), 3)) // 3 or letters < 10:
         raise IngestError("no text layer: scanned document")
+    if legacy.guess(text, pdf=True):
+        # .VnTime PDFs: plain mode splits words at glyph-width changes ("t ướng"); layout mode
+        # (several times slower, so only here) keeps them whole.
+        try:
+            text = "\n\n".join(_page_text(page) for page in pages)
+        except Exception:
+            pass
     text, encoding = legacy.decode_text(text, pdf=True)
     return Extracted(text, "pdf", encoding, metadata)
 
@@ -61,9 +66,8 @@ _COLUMN_GAP = re.compile(r" {5,}")
 
 
 def _page_text(page) -> str:
-    """Layout mode: plain mode splits words at kerning changes ("t ướng", "nghi ệp") in the
-    .VnTime PDFs. Layout mode keeps words whole but sets columns side by side with wide gaps, so
-    a wide gap becomes a line break (the two-column header then reads as separate lines)."""
+    """Layout-mode text. It sets columns side by side with wide gaps, so a wide gap becomes a
+    line break (the two-column header then reads as separate lines)."""
     try:
         raw = page.extract_text(extraction_mode="layout") or ""
     except Exception:
