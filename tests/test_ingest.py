@@ -175,7 +175,13 @@ def test_html_main_text_keeps_headings_on_own_lines():
     assert "I. MỤC ĐÍCH, YÊU CẦU" in lines
     assert any(line.startswith("1. Nâng cao nhận thức") for line in lines)
     assert "Trang chủ" not in got.text
-    assert got.metadata.get("html_title") == "Kế hoạch số 12"
+
+    
+def test_html_table_rows_become_lines():
+    page = ("<html><body><table><tr><td>ỦY BAN NHÂN DÂN</td><td>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</td></tr>"
+            "</table><p>" + "Nội dung của kế hoạch được triển khai trên địa bàn toàn tỉnh. " * 3 + "</p></body></html>")
+    lines = extract("a.html", page.encode()).text.splitlines()
+    assert "ỦY BAN NHÂN DÂN" in lines and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in lines
 
 
 def test_html_saved_as_doc_is_read_as_html():

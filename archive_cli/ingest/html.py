@@ -27,7 +27,7 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def read_html(data: bytes) -> Extracted:
-    """An HTML page's main text; the <title> goes to metadata as html_title."""
+    """An HTML page's main text, paragraphs and headings on their own lines."""
     import trafilatura
 
     if len(data) > MAX_HTML:
@@ -42,15 +42,22 @@ def read_html(data: bytes) -> Extracted:
         text = None
     if not text or len(text.strip()) < 40:
         text = _strip_tags(html)
-    meta = {}
-    title = re.search(r"<title[^>]*>(.*?)</title>", html[:100_000], re.I | re.S)
-    if title:
-        import html as htmllib
+    # No <title> in metadata: on vbpl.vn every page's title is the site section ("Trung ương"),
+    # so it is not reliable; the parser finds the title in the text.
+    return Extracted(_tidy_lines(text), "html", encoding)
 
-        value = " ".join(htmllib.unescape(title.group(1)).split())
-        if value:
-            meta["html_title"] = value
-    return Extracted(text, "html", encoding, meta)
+
+def _tidy_lines(text: str) -> str:
+    """Collapse white space inside lines; table rows ("| a | b |") become one line per cell, as
+    for .docx, so the two-column header reads as lines."""
+    out = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line.startswith("|") and line.endswith("|") and len(line) > 1:
+            out.extend(cell.strip() for cell in line.strip("|").split(" | ") if cell.strip())
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 _BLOCK = re.compile(r"(?i)</?(p|div|br|tr|li|h[1-6]|table|section|article|td|th)\b[^>]*>")
