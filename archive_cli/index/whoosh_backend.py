@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -138,7 +139,7 @@ class WhooshIndex:
         gdir.mkdir()
         ix = windex.create_in(str(gdir), make_schema())
         count = 0
-        with ix.writer(limitmb=256) as w:
+        with _writer(ix, self.wait) as w:
             for r in records:
                 w.add_document(**_doc_fields(r))
                 count += 1
@@ -157,7 +158,7 @@ class WhooshIndex:
     def add(self, records: Iterable[IndexRecord], *, replace: bool = True) -> int:
         ix = self._open()
         count = 0
-        with ix.writer(timeout=self.wait, limitmb=256) as w:
+        with _writer(ix, self.wait) as w:
             for r in records:
                 if replace:
                     w.update_document(**_doc_fields(r))
@@ -170,7 +171,7 @@ class WhooshIndex:
     def delete(self, ids: Iterable[str]) -> int:
         ix = self._open()
         count = 0
-        with ix.writer(timeout=self.wait) as w:
+        with _writer(ix, self.wait) as w:
             for doc_id in ids:
                 count += w.delete_by_term("id", doc_id)
         _fsync_tree(Path(ix.storage.folder))
@@ -296,6 +297,36 @@ class WhooshIndex:
             hits = [IndexHit(h["id"], h.score if isinstance(h.score, float) else 0.0, dict(h.fields()))
                     for h in res[(page - 1) * limit:page * limit]]
             return IndexResults(total=len(res), hits=hits)
+
+
+@contextmanager
+def _writer(ix, wait: float):
+    """A Whoosh writer that always lets go of its lock.
+
+    Whoosh's own ``with ix.writer()`` leaves WRITELOCK held when ``commit`` itself raises, and
+    every later write in the process then fails with LockError. Errors while adding cancel the
+    writer (never cancel-then-commit); errors in commit release the lock and propagate.
+    """
+    from whoosh.index import LockError
+
+    try:
+        w = ix.writer(timeout=wait, limitmb=256)
+    except LockError:
+        raise IndexProblem(_("The index is locked by another writer; try again later.")) from None
+    try:
+        yield w
+    except BaseException:
+        w.cancel()
+        raise
+    try:
+        w.commit()
+    except BaseException:
+        if w.writelock is not None:
+            try:
+                w.writelock.release()
+            except Exception:
+                pass
+        raise
 
 
 def _fsync_tree(folder: Path) -> None:
