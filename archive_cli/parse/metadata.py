@@ -40,6 +40,10 @@ class Meta:
 
 _QH_RE = re.compile(r"C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do|"
                     r"SOCIALIST\s+REPUBLIC|Independence\s*[-–]\s*Freedom", re.I)
+# The header's own quốc hiệu / Party title / motto, as a line of its own (not a mention in prose).
+_QH_LINE_RE = re.compile(r"^\W*(?:C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM|"
+                         r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM)\W*(?:Độc\s+lập.*)?$", re.I)
+_MOTTO_RE = re.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc|Independence\s*[-–]\s*Freedom", re.I)
 _SEP_RE = re.compile(r"^\s*[-_=*·.~\s]+$")
 _URGENCY = {"KHẨN": "Khẩn", "THƯỢNG KHẨN": "Thượng khẩn", "HỎA TỐC": "Hỏa tốc", "HOẢ TỐC": "Hỏa tốc",
             "HỎA TỐC HẸN GIỜ": "Hỏa tốc hẹn giờ", "KHẨN CẤP": "Khẩn"}
@@ -165,12 +169,15 @@ _FUSED_TYPE_RE = re.compile(r"^(?P<t>" + "|".join(sorted((re.escape(k) for k in 
                                                         reverse=True)) + r")(?P<rest>[A-ZĐÀ-Ỹ].*)$")
 
 
-def _type_line(blocks: list[Block], end: int) -> tuple[str | None, int | None, str]:
+def _type_line(blocks: list[Block], end: int, anchored: bool = True) -> tuple[str | None, int | None, str]:
     for i in range(min(len(blocks), max(end + 4, 12), 70)):
         t = blocks[i].text.strip()
         if len(t) <= 120 and not t.endswith(":"):
             lm = _TYPE_LOOSE_RE.match(t)
-            if lm and (t == t.upper() or t[:1].isupper() or i < end) and not (t != t.upper() and len(t.split()) > 12):
+            # Mixed-case type lines (legacy transcripts lost the capitals) need a header around
+            # them, or must open the text; "Hiến pháp" alone on a web page is not a type line.
+            if lm and (t == t.upper() or (anchored or i <= 2) and (t[:1].isupper() or i < end)) and not (
+                    t != t.upper() and len(t.split()) > 12):
                 name = _HEAD_TYPES_LOWER[lm.group("t").lower()]
                 if name:
                     return name, i, lm.group("rest").strip()
@@ -252,6 +259,14 @@ def _norm_key(s: str) -> str:
     return " ".join(s.casefold().split())
 
 
+_ORG_START_RE = re.compile(
+    r"^(?:[ủuỦU][ỷyỶY]\s*ban|bộ|sở|ban|cục|tổng\s+cục|chi\s+cục|hội\s+đồng|ubnd|hđnd|chính\s+phủ|thủ\s+tướng|"
+    r"quốc\s+hội|tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|tp\.?|văn\s+phòng|ngân\s+hàng|kho\s+bạc|"
+    r"trường|viện|học\s+viện|trung\s+tâm|liên\s+đoàn|công\s+ty|tổng\s+công\s+ty|đảng|thành\s+ủy|tỉnh\s+ủy|"
+    r"huyện\s+ủy|vụ|thanh\s+tra|kiểm\s+toán|bảo\s+hiểm|đoàn|hội|mặt\s+trận|việt\s+nam|phòng|chủ\s+tịch)\b",
+    re.I)
+
+
 def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, end: int) -> str | None:
     stop = min(x for x in (number_idx, type_idx, end, len(blocks)) if x is not None)
     lines: list[str] = []
@@ -273,11 +288,15 @@ def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, e
             continue  # a sentence, not a header line
         if t.lower().startswith(("v/v", "kính gửi", "về việc")):
             continue
+        if re.search(r"[.:;!?“”\"\[\]()•|]", t) or t[:1] in "-+•" or (not _is_caps(t) and len(t.split()) > 8):
+            continue  # a header body is a short name without sentence punctuation
+        if not _is_caps(t) and not _ORG_START_RE.match(t):
+            continue  # mixed case (legacy transcripts) only for what reads as a body's name
         if re.search(r"[^\W\d_]\d|\d[^\W\d_]", t) or not re.search(r"[^\W\d_]{2}", t):
             continue  # "XV80" typist marks, page numbers
         lines.append(t)
-    if not lines:
-        return None
+    if not lines or len(lines) > 4 or sum(map(len, lines)) > 160:
+        return None  # a header names one to three bodies; more lines are page furniture
     bodies: list[str] = []
     for t in lines:
         up = t.upper()
@@ -432,12 +451,16 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     end = _header_end(blocks)
     meta.number, num_idx = _number(blocks, end)
     meta.place, meta.issued = _place_date(blocks, end)
-    doc_type, type_idx, rest = _type_line(blocks, end)
+    has_qh = any(len(b.text) < 150 and (_QH_LINE_RE.match(b.text) or _MOTTO_RE.search(b.text)) for b in blocks[:40])
+    doc_type, type_idx, rest = _type_line(blocks, end, anchored=num_idx is not None or has_qh)
     meta.type_index = type_idx
     if doc_type:
         head = _title_head(blocks[type_idx].text, doc_type)  # type: ignore[index]
         meta.title, meta.title_end = _title(blocks, type_idx, head, rest)  # type: ignore[arg-type]
-    meta.issuer = _issuer(blocks, num_idx, type_idx, end)
+    # Header lines name the issuer only when there is a header: a number, a type line or the
+    # quốc hiệu. Q&A pages and encyclopaedia articles have capitals too, but no header.
+    anchored = num_idx is not None or type_idx is not None or has_qh
+    meta.issuer = _issuer(blocks, num_idx, type_idx, end) if anchored else None
     # A repost's lead sentence ("Ngày 07/10/2021, Ban … ban hành Hướng dẫn …") stands in for a
     # missing header; a numbered document's own text cites other documents the same way.
     lead_issuer = lead_date = lead_type = None
