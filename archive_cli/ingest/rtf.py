@@ -23,7 +23,7 @@ _BREAKS = {b"par": "\n", b"line": "\n", b"sect": "\n", b"page": "\n", b"cell": "
            b"tab": "\t", b"nestcell": "\n", b"emdash": "\u2014", b"endash": "\u2013",
            b"lquote": "\u2018", b"rquote": "\u2019", b"ldblquote": "\u201c", b"rdblquote": "\u201d",
            b"bullet": "\u2022", b"emspace": " ", b"enspace": " ", b"~": "\u00a0"}
-_CHARSETS = {0: "cp1252", 163: "cp1258", 238: "cp1250", 204: "cp1251", 161: "cp1253", 162: "cp1254"}
+_CHARSETS = {2: "symbol", 0: "cp1252", 163: "cp1258", 238: "cp1250", 204: "cp1251", 161: "cp1253", 162: "cp1254"}
 MAX_DEPTH = 500
 
 
@@ -127,7 +127,11 @@ def read_runs(data: bytes) -> list[tuple[str, str]]:
                 pending_skip -= 1
                 continue
             codec = fonts.get(font, ("", None))[1] if font is not None else None
-            emit(bytes([int(hexbyte, 16)]).decode(codec or default_codec, errors="replace"))
+            if codec == "symbol":
+                # Symbol-font list bullets (\'b7) must not be read as TCVN3 "ã".
+                emit("\u2022" if hexbyte.lower() == b"b7" else "")
+            else:
+                emit(bytes([int(hexbyte, 16)]).decode(codec or default_codec, errors="replace"))
             continue
         if plain is not None:
             text = plain.decode(default_codec, errors="replace")

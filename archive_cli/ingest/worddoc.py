@@ -145,10 +145,10 @@ def _font_names(table: bytes, fc: int, lcb: int) -> list[str]:
     return names
 
 
-def _sprm_fonts(grpprl: bytes) -> int | None:
-    """The ASCII font index (sprmCRgFtc0) set by a CHPX's property list, if any."""
+def _sprm_fonts(grpprl: bytes) -> tuple[int | None, int | None]:
+    """(ASCII font index, character style) set by a CHPX's property list, each None if unset."""
     pos = 0
-    font = other = None
+    font = other = istd = None
     while pos + 2 <= len(grpprl):
         sprm = _u16(grpprl, pos)
         pos += 2
@@ -165,16 +165,20 @@ def _sprm_fonts(grpprl: bytes) -> int | None:
             if pos >= len(grpprl):
                 break
             size = grpprl[pos] + 1
-        if sprm == 0x4A4F and pos + 2 <= len(grpprl):
-            font = _u16(grpprl, pos)
-        elif sprm == 0x4A51 and pos + 2 <= len(grpprl):
-            other = _u16(grpprl, pos)
+        if pos + 2 <= len(grpprl):
+            if sprm == 0x4A4F:  # sprmCRgFtc0: font for ASCII characters
+                font = _u16(grpprl, pos)
+            elif sprm == 0x4A51:  # sprmCRgFtc2: font for other characters
+                other = _u16(grpprl, pos)
+            elif sprm == 0x4A30:  # sprmCIstd: character style
+                istd = _u16(grpprl, pos)
         pos += size
-    return font if font is not None else other
+    return (font if font is not None else other), istd
 
 
-def _chp_runs(wd: bytes, table: bytes, fc: int, lcb: int) -> list[tuple[int, int, int | None]]:
-    """(fc_start, fc_end, font index or None) from the CHPX FKP pages."""
+def _fkp_runs(wd: bytes, table: bytes, fc: int, lcb: int, para: bool) -> list[tuple[int, int, int | None, int | None]]:
+    """(fc_start, fc_end, font, style) from the CHPX (para=False) or PAPX (para=True) FKP pages.
+    For paragraphs the font is None and the style is the paragraph's istd."""
     if lcb < 8:
         return []
     plc = table[fc:fc + lcb]
@@ -188,22 +192,72 @@ def _chp_runs(wd: bytes, table: bytes, fc: int, lcb: int) -> list[tuple[int, int
         crun = page[511]
         for j in range(crun):
             start, end = _u32(page, 4 * j), _u32(page, 4 * j + 4)
-            off = page[4 * (crun + 1) + j] * 2
-            font = None
-            if off:
-                cb = page[off]
-                font = _sprm_fonts(page[off + 1:off + 1 + cb])
-            runs.append((start, end, font))
+            font = style = None
+            if para:
+                off = page[4 * (crun + 1) + 13 * j] * 2  # BxPap: 1-byte offset + 12 reserved
+                if off and off + 3 < 512:
+                    cb = page[off]
+                    start_istd = off + 1 if cb else off + 2
+                    style = _u16(page, start_istd)
+            else:
+                off = page[4 * (crun + 1) + j] * 2
+                if off:
+                    cb = page[off]
+                    font, style = _sprm_fonts(page[off + 1:off + 1 + cb])
+            runs.append((start, end, font, style))
     runs.sort()
     return runs
 
 
-def _default_font(table: bytes, fc: int, lcb: int) -> int | None:
-    """The style sheet's default ASCII font (Stshi.rgftcStandardChpStsh[0])."""
+def _styles(table: bytes, fc: int, lcb: int) -> tuple[int | None, list[tuple[int, int | None, int | None]]]:
+    """(default font, [(kind, base style, font)] per istd) from the style sheet (STSH).
+    kind 1 = paragraph style, 2 = character style."""
     if lcb < 16:
-        return None
-    cb = _u16(table, fc)
-    return _u16(table, fc + 2 + 12) if cb >= 14 else None
+        return None, []
+    blob = table[fc:fc + lcb]
+    cb_stshi = _u16(blob, 0)
+    stshi = blob[2:2 + cb_stshi]
+    cstd, cb_base = _u16(stshi, 0), _u16(stshi, 2)
+    default = _u16(stshi, 12) if cb_stshi >= 14 else None
+    styles: list[tuple[int, int | None, int | None]] = []
+    pos = 2 + cb_stshi
+    for _ in range(min(cstd, 4096)):
+        if pos + 2 > len(blob):
+            break
+        cb_std = _u16(blob, pos)
+        std = blob[pos + 2:pos + 2 + cb_std]
+        pos += 2 + cb_std
+        if cb_std < cb_base + 2:
+            styles.append((0, None, None))
+            continue
+        kind, base = _u16(std, 2) & 0xF, _u16(std, 2) >> 4
+        cupx = _u16(std, 4) & 0xF
+        upx = cb_base + 2 + 2 * _u16(std, cb_base) + 2  # after the name and its terminator
+        font = None
+        for index in range(cupx):
+            upx += upx % 2
+            if upx + 2 > len(std):
+                break
+            size = _u16(std, upx)
+            data = std[upx + 2:upx + 2 + size]
+            upx += 2 + size
+            # Paragraph styles: UPX 0 is the PAPX, UPX 1 the CHPX; character styles: UPX 0 the CHPX.
+            if (kind == 1 and index == 1) or (kind == 2 and index == 0):
+                font = _sprm_fonts(data)[0]
+        styles.append((kind, None if base == 0xFFF else base, font))
+    return default, styles
+
+
+def _style_font(styles: list[tuple[int, int | None, int | None]], istd: int | None) -> int | None:
+    """A style's font, inherited through its base styles."""
+    for _ in range(12):
+        if istd is None or not 0 <= istd < len(styles):
+            return None
+        _, base, font = styles[istd]
+        if font is not None:
+            return font
+        istd = base
+    return None
 
 
 def _word97_runs(wd: bytes, table: bytes) -> list[Run]:
@@ -212,12 +266,13 @@ def _word97_runs(wd: bytes, table: bytes) -> list[Run]:
         raise IngestError("the Word document is too large to read")
     pieces = _pieces(table, *_fc_lcb(wd, base, 33))
     fonts = _font_names(table, *_fc_lcb(wd, base, 15))
-    chp = _chp_runs(wd, table, *_fc_lcb(wd, base, 12))
-    default = _default_font(table, *_fc_lcb(wd, base, 1))
-
-    def font_name(index: int | None) -> str:
-        index = default if index is None else index
-        return fonts[index] if index is not None and 0 <= index < len(fonts) else ""
+    try:  # formatting only refines the text; a damaged style sheet or FKP must not lose it
+        chp = _fkp_runs(wd, table, *_fc_lcb(wd, base, 12), para=False)
+        pap = _fkp_runs(wd, table, *_fc_lcb(wd, base, 13), para=True)
+        default, styles = _styles(table, *_fc_lcb(wd, base, 1))
+    except (struct.error, IndexError, ValueError):
+        chp, pap, default, styles = [], [], None, []
+    fmt = _Formatting(chp, pap, styles, default, fonts)
 
     # The text stream holds, in order: main text, footnotes, headers, macros, comments, endnotes,
     # text boxes. A document's words are the main text, footnotes, endnotes and text boxes.
@@ -232,16 +287,47 @@ def _word97_runs(wd: bytes, table: bytes) -> list[Run]:
         if hi > lo:
             if runs:
                 runs.append(Run("\r", ""))
-            runs.extend(_cp_runs(wd, pieces, chp, lo, hi, font_name))
+            runs.extend(_cp_runs(wd, pieces, fmt, lo, hi))
     return _fields(runs)
 
 
-def _cp_runs(wd: bytes, pieces, chp, lo: int, hi: int, font_name) -> list[Run]:
-    """Runs for character positions [lo, hi), cut where the piece or the font changes."""
-    import bisect
+class _Formatting:
+    """The font in effect at a byte offset: direct formatting, else the character style, else
+    the paragraph style (through its base styles), else the document default."""
 
+    def __init__(self, chp, pap, styles, default, fonts) -> None:
+        self.chp, self.pap, self.styles, self.default, self.fonts = chp, pap, styles, default, fonts
+        self.chp_starts = [r[0] for r in chp]
+        self.pap_starts = [r[0] for r in pap]
+
+    @staticmethod
+    def _find(runs, starts, pos: int):
+        import bisect
+
+        k = bisect.bisect_right(starts, pos) - 1
+        if k >= 0 and runs[k][0] <= pos < runs[k][1]:
+            return runs[k], runs[k][1]
+        return None, (starts[k + 1] if k + 1 < len(starts) else None)
+
+    def at(self, pos: int) -> tuple[str, int | None]:
+        """(font name at pos, offset where it may change next or None)."""
+        crun, cstop = self._find(self.chp, self.chp_starts, pos)
+        prun, pstop = self._find(self.pap, self.pap_starts, pos)
+        font = crun[2] if crun else None
+        if font is None and crun and crun[3] is not None:
+            font = _style_font(self.styles, crun[3])
+        if font is None and prun:
+            font = _style_font(self.styles, prun[3])
+        if font is None:
+            font = self.default
+        name = self.fonts[font] if font is not None and 0 <= font < len(self.fonts) else ""
+        stops = [s for s in (cstop, pstop) if s is not None and s > pos]
+        return name, (min(stops) if stops else None)
+
+
+def _cp_runs(wd: bytes, pieces, fmt: _Formatting, lo: int, hi: int) -> list[Run]:
+    """Runs for character positions [lo, hi), cut where the piece or the font changes."""
     runs: list[Run] = []
-    starts = [r[0] for r in chp]
     for cp_start, cp_end, fc, compressed in pieces:
         if cp_end <= lo or cp_start >= hi:
             continue
@@ -251,16 +337,15 @@ def _cp_runs(wd: bytes, pieces, chp, lo: int, hi: int, font_name) -> list[Run]:
         fc_end = fc + (cp_end - cp_start) * width
         pos = fc
         while pos < fc_end:
-            k = bisect.bisect_right(starts, pos) - 1
-            if k >= 0 and chp[k][0] <= pos < chp[k][1]:
-                stop, font = min(chp[k][1], fc_end), chp[k][2]
-            else:
-                nxt = starts[k + 1] if k + 1 < len(starts) else fc_end
-                stop, font = min(max(nxt, pos + width), fc_end), None
+            font, stop = fmt.at(pos)
+            stop = fc_end if stop is None else min(stop, fc_end)
             stop = pos + max(1, (stop - pos) // width) * width
             raw = wd[pos:stop]
             text = raw.decode("cp1252", errors="replace") if compressed else raw.decode("utf-16-le", errors="replace")
-            runs.append(Run(text, font_name(font)))
+            if runs and runs[-1].font == font:
+                runs[-1].text += text
+            else:
+                runs.append(Run(text, font))
             pos = stop
     return runs
 
