@@ -52,6 +52,7 @@ REF_BARE_RE = re.compile(rf"""
   (?:\s+(?:của|do)\s+(?P<issuer>[^,;:“”"()\n]{{2,60}}?)(?=\s+(?:{_STOP})\b|\s*[,;:“”"()\n.]|$))?""", re.X)
 # Bare references: find numbers first (fast), then check for a type word just before them.
 _BARE_NUM_RE = re.compile(r"(?<![\w/.,\-])\d{1,4}(?![\d/.\-])")
+_TYPE_LAST_WORDS = {t.split()[-1].lower() for t in TYPE_NAMES}
 _TYPE_END_RE = re.compile(rf"(?P<type>(?i:{_T}))\s+(?:số\s+)?$")
 _MD_NOISE = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
 _LOOKALIKE_RE = re.compile("[\u00d0\u00f0\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -175,6 +176,11 @@ def _find(text: str, exclude: str | None) -> list[Reference]:
         pos = num.start()
         if inside(pos):
             continue
+        words = text[max(0, pos - 40):pos].split()
+        if words and words[-1].lower() == "số":
+            words.pop()
+        if not words or words[-1].lower() not in _TYPE_LAST_WORDS:
+            continue  # cheap test first: most numbers follow no type word
         tm = _TYPE_END_RE.search(text, max(0, pos - 40), pos)
         if not tm:
             continue
