@@ -37,6 +37,7 @@ CITES_BOOST = 5.0
 TITLE_BOOST = 1.5
 BIGRAM_BOOST = 2.0
 EXACT_BOOST = 0.3
+PHRASE_BOOST = 3.0
 
 
 def make_schema():
@@ -464,6 +465,17 @@ def build_query(query: Query, filters: Filters):
         if section and isinstance(c, (Word, Phrase)):
             words = c.words if isinstance(c, Phrase) else (c,)
             musts.extend(Term(f"sec_{section}", w.folded) for w in words)
+    # A run of three or more plain words found standing together ranks above the same words
+    # scattered: every adjacent pair present at once (the bigram phrase).
+    run: list[Word] = []
+    for c in [*query.clauses, None]:
+        if isinstance(c, Word) and c.field is None:
+            run.append(c)
+            continue
+        if len(run) >= 3:
+            pairs = [a.folded + BIGRAM_JOIN + b.folded for a, b in zip(run, run[1:])]
+            shoulds.append(And([Term("all_b", bg) for bg in pairs], boost=PHRASE_BOOST))
+        run = []
     if query.is_empty:
         musts.insert(0, Every())
     base = And(musts) if len(musts) > 1 else musts[0]
