@@ -288,7 +288,7 @@ def _markdown_blocks(lines: list[str]) -> list[Block]:
     return blocks
 
 
-_QH_BLOCK_RE = re.compile(r"C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.I)
+_QH_BLOCK_RE = re.compile(r"C[ỘO]NG\s*H(?:[ÒO]A|OÀ)\s+X[ÃA]\s+H[ỘO]I|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", re.I)
 _SEE_MORE_RE = re.compile(r"^Xem chi tiết tại\b|^Xem toàn văn\b")
 
 

@@ -38,10 +38,10 @@ class Meta:
     body_start: int = 0  # first block where headings may start
 
 
-_QH_RE = re.compile(r"C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do|"
+_QH_RE = re.compile(r"C[ỘO]NG\s*H(?:[ÒO]A|OÀ)\s+X[ÃA]\s+H[ỘO]I|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do|"
                     r"SOCIALIST\s+REPUBLIC|Independence\s*[-–]\s*Freedom", re.I)
 # The header's own quốc hiệu / Party title / motto, as a line of its own (not a mention in prose).
-_QH_LINE_RE = re.compile(r"^\W*(?:C[ỘO]NG\s*H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM|"
+_QH_LINE_RE = re.compile(r"^\W*(?:C[ỘO]NG\s*H(?:[ÒO]A|OÀ)\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM|"
                          r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM)\W*(?:Độc\s+lập.*)?$", re.I)
 _MOTTO_RE = re.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc|Independence\s*[-–]\s*Freedom", re.I)
 _SEP_RE = re.compile(r"^\s*[-_=*·.~\s]+$")
@@ -64,6 +64,7 @@ _OFFICE_RE = re.compile(
     r"CHÁNH\s+ÁN|THỨ\s+TRƯỞNG|XÁC\s+THỰC|DIRECTOR|MINISTER|CHAIRMAN|PRESIDENT|HEAD)\b", re.I)
 _SENTENCE_RE = re.compile(r"[.;:]\s*$|\b(?:của|và|các|được|theo)\b")
 _SIGNED_PREFIX_RE = re.compile(r"^[\[(]\s*(?:đã|Đã|ĐÃ)\s*(?:ký|KÝ)[^)\]]*[)\]]\s*(.*)$")
+_SIGNED_SUFFIX_RE = re.compile(r"\s*[\[(]?\s*(?:đã|Đã|ĐÃ)\s+(?:ký|KÝ)\s*[)\]]?\s*$")
 _RECIP_RE = re.compile(r"^(?:Nơi\s+nhận|NƠI\s+NHẬN|Recipients?)\s*:?", re.I)
 _SIGNED_RE = re.compile(r"^[\[(]?\s*(?:đã\s+ký|Đã\s+ký|ĐÃ\s+KÝ|ký|signed|Signed|chữ\s+ký|Ký\s+tên|đã\s+ký\s+và\s+đóng\s+dấu|"
                         r"[Đđ]ã\s+ký)[^)\]]*[)\]]?\s*$")
@@ -139,7 +140,7 @@ def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
     for i in range(min(end, len(blocks))):
         t = blocks[i].text
         m = DATE_LONG_RE.search(t)
-        if m and (t.lower().startswith("ngày") or m.start() < 40) and not NUMBER_LINE_RE.search(t[:m.start()]):
+        if m and m.start() == 0:  # a line that is just the date; "(Từ ngày … đến ngày …)" is not
             return None, date_from_match(m)
     return None, None
 
@@ -386,8 +387,11 @@ def _signature(blocks: list[Block], ranges: list[tuple[int, int]], body_start: i
     # "Nơi nhận", and in two-column transcripts the name comes after the whole recipient list.
     for (a, b) in ranges[:3]:
         title_parts: list[str] = []
-        for k in range(max(body_start, a - 4), min(len(blocks), b + 2)):
+        for k in range(max(body_start, a - 4), min(len(blocks), b + 15)):
             t = blocks[k].text.strip().strip("*").strip()
+            if k >= b and (len(t) > 150 or _HEADING_START_RE.match(t)):
+                break  # past the closing block: the attached text starts
+            t = _SIGNED_SUFFIX_RE.sub("", t)
             rm = _RECIP_RE.match(t)
             if rm and _AUTH_RE.match(t[rm.end():].strip()):
                 t = t[rm.end():].strip()  # "Nơi nhận: kt. Thống đốc" (columns run together)

@@ -64,7 +64,7 @@ SYMBOL_BODY = rf"""
   (?: \s*/\s*(?P<year>(?:19|20)\d{{2}})\s*/\s*
     | \s*(?P<pdash>{_DASH})\s*
     | \s*/\s*
-    | \s+(?=[A-ZĐ]+[a-zđ]?[A-ZĐ]*\s*/) )
+    | \s*(?=[A-ZĐ]+[a-zđ]?[A-ZĐ]*\s*/) )
   (?P<sym>{_SYM})"""
 SYMBOL_RE = re.compile(rf"(?:(?<=[Ss]ố)|(?<![\w/.\-]))" + SYMBOL_BODY, re.X)
 
@@ -122,13 +122,17 @@ _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015"}
 
 _SEP_SPACES_RE = re.compile(r"\s*([/-])\s*")
 _MISSING_DASH_RE = re.compile(r"^(\d+)\s+(?=[A-ZĐ])")
+_PARTY_ISSUER_RE = re.compile(r"/\s*(?:[A-ZĐ]*(?:TW|TU|HU|QU|ThU|ĐU|ĐUK|ĐTN|BCSĐ|ĐĐ|CB)\d*)(?:\s*-\s*[A-ZĐ]+)*\s*$")
 
 
 def canon_number(raw: str) -> str:
     """``46- KH/TU`` → ``46-KH/TU``; ``1206 /QĐ-HVTC`` → ``1206/QĐ-HVTC``; ``84 QĐ/X`` → ``84-QĐ/X``."""
     s = raw.translate(_DASHES).strip()
     if " " in s or "\t" in s or "\n" in s:
-        s = _MISSING_DASH_RE.sub(r"\1-", _SEP_SPACES_RE.sub(r"\1", s))
+        s = _SEP_SPACES_RE.sub(r"\1", s)
+        # "84 QĐ/TWĐTN": a Party number lost its hyphen; "04 TC/TCT" (old state style) had none.
+        if _PARTY_ISSUER_RE.search(s):
+            s = _MISSING_DASH_RE.sub(r"\1-", s)
         s = _SPACE_RE.sub("", s)
     return s
 
