@@ -42,9 +42,10 @@ def _case_variants(pairs: dict[str, str]) -> dict[str, str]:
 
 
 _TONE_MAP = _case_variants(_TONE_PAIRS)
-_TONE_RE = re.compile(
-    r"(?<![qQ\w])(?P<pre>[^\W\d_]*?)(?P<pair>" + "|".join(map(re.escape, _TONE_MAP)) + r")(?![^\W\d_])"
-)
+# The pair ends the syllable (no letter follows) and is not the "u" of "qu" (quý keeps its mark).
+# Character classes, not an alternation of the 45 pairs: several times faster on long texts.
+_SECOND = "".join(sorted({p[1] for p in _TONE_MAP}))
+_TONE_RE = re.compile(r"(?<![qQ])[oOuU][" + _SECOND + r"](?![^\W\d_])")
 # q + toned u + vowel: the tone belongs on the next vowel (qúy → quý).
 _Q_TONES = {"ú": "\u0301", "ù": "\u0300", "ủ": "\u0309", "ũ": "\u0303", "ụ": "\u0323"}
 _Q_RE = re.compile(r"([qQ])([úùủũụÚÙỦŨỤ])([aăâeêioôơyAĂÂEÊIOÔƠY])(?![\u0300-\u0323])")
@@ -66,11 +67,8 @@ def _q_fix(m: re.Match[str]) -> str:
 
 
 def _tone_fix(m: re.Match[str]) -> str:
-    pre = m.group("pre")
-    # "qu" + pair is not an oa/uy rhyme (quý, quà keep their mark where it is).
-    if pre and pre[-1] in "qQ":
-        return m.group(0)
-    return pre + _TONE_MAP[m.group("pair")]
+    pair = m.group()
+    return _TONE_MAP.get(pair, pair)  # "oỳ", "uà" … are not oa/oe/uy rhymes
 
 
 def canon_tones(text: str) -> str:
