@@ -375,3 +375,21 @@ def test_huge_legacy_file():
 def test_outputs_are_nfc():
     for data in (unicodedata.normalize("NFD", VI).encode(), TCVN3.encode("latin-1"), VNI.encode("latin-1")):
         assert is_nfc(extract("a.txt", data).text)
+
+
+def test_html_declared_cp1252_with_tcvn3_text():
+    page = ('<html><head><meta charset="windows-1252"></head><body><article>'
+            '<p><font face=".VnTime">' + TCVN3.replace("\n", "</font></p><p><font face=\".VnTime\">")
+            + '</font></p></article></body></html>')
+    got = extract("old.htm", page.encode("cp1252"))
+    assert "Cộng hoà xã hội chủ nghĩa Việt Nam" in got.text
+    assert got.encoding.startswith("tcvn3")
+
+
+def test_docx_legacy_text_without_font_recognised_by_content():
+    def build(d):
+        for line in TCVN3.splitlines():
+            d.add_paragraph(line)
+
+    got = extract("a.docx", _docx_bytes(build))
+    assert got.encoding == "tcvn3" and got.text.startswith("Cộng hoà xã hội")

@@ -50,3 +50,38 @@ def test_legacy_decoders_total_and_nfc_after_normalising(text):
     for decoded in (legacy.tcvn3_decode(text), legacy.vni_decode(text), legacy.tcvn3_decode(text, pdf=True)):
         assert isinstance(decoded, str)
     legacy.survey(text)
+
+
+def _samples() -> list[tuple[str, bytes]]:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))  # the sibling test modules build the files
+    from test_ingest import TCVN3, _docx_bytes, _pdf
+    from test_ingest_worddoc import make_doc
+
+    return [
+        ("a.doc", make_doc([("Céng hoµ x· héi\r", True), ("Hà Nội \x13 PAGE \x141\x15\r", False)])),
+        ("a.rtf", (r"{\rtf1\ansi{\fonttbl{\f0 .VnTimeH;}{\f1 Symbol;}}\f0 c\'e9ng ho\'b5\par{\f1\'b7}\u7841?\par}").encode()),
+        ("a.pdf", _pdf(b"BT /F1 12 Tf 72 720 Td (Guidelines for the annual plan) Tj ET")),
+        ("a.docx", _docx_bytes(lambda d: d.add_paragraph("Nội dung văn bản"))),
+        ("a.txt", TCVN3.encode("latin-1")),
+    ]
+
+
+_SAMPLES: list[tuple[str, bytes]] = []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 4), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8),
+       st.integers(0, 10**6) | st.none())
+def test_damaged_files_only_raise_ingest_error(which, edits, cut):
+    if not _SAMPLES:
+        _SAMPLES.extend(_samples())
+    name, data = _SAMPLES[which]
+    buf = bytearray(data)
+    for pos, value in edits:
+        buf[pos % len(buf)] = value
+    if cut is not None:
+        del buf[cut % len(buf):]
+    _check(name, bytes(buf))

@@ -103,6 +103,12 @@ def read_docx(data: bytes) -> Extracted:
         raise IngestError("the .docx file is damaged and cannot be read") from None
     text = "\n".join(lines)
     encoding = "+".join(sorted(used, key=["tcvn3", "vni"].index)) or None
+    if encoding is None:
+        # The legacy font may sit where python-docx does not look (theme, docDefaults): fall
+        # back to recognising TCVN3/VNI by content.
+        from . import legacy
+
+        text, encoding = legacy.decode_text(text)
     return Extracted(text, "docx", encoding, _core(document))
 
 

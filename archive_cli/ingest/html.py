@@ -42,6 +42,13 @@ def read_html(data: bytes) -> Extracted:
         text = None
     if not text or len(text.strip()) < 40:
         text = _strip_tags(html)
+    # Old .gov.vn pages set TCVN3/VNI text in <font face=".VnTime">, often declared as
+    # windows-1252: convert the extracted text when it reads as legacy Vietnamese.
+    from . import legacy
+
+    text, legacy_encoding = legacy.decode_text(text)
+    if legacy_encoding:
+        encoding = f"{legacy_encoding} (as {encoding})"
     # No <title> in metadata: on vbpl.vn every page's title is the site section ("Trung ương"),
     # so it is not reliable; the parser finds the title in the text.
     return Extracted(_tidy_lines(text), "html", encoding)
