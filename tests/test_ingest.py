@@ -252,6 +252,11 @@ def test_rtf_with_tcvn3_font_table():
     assert "Secret" not in got.text
 
 
+def test_rtf_binary_picture_skipped():
+    rtf = rb"{\rtf1\ansi Before {\pict\bin4 " + b"}}{\x00" + rb"}after.\par}"  # braces in the data
+    assert extract("a.rtf", rtf).text == "Before after.\n"
+
+
 def test_rtf_named_doc_is_read_as_rtf():
     got = extract("a.doc", rb"{\rtf1\ansi Hello world, this is a letter.\par}")
     assert got.format == "rtf" and got.text == "Hello world, this is a letter.\n"

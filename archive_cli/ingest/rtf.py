@@ -78,7 +78,12 @@ def read_runs(data: bytes) -> list[tuple[str, str]]:
         buf.append(text)
 
     group_start = False
-    for m in _TOKEN.finditer(data):
+    pos = 0
+    while pos < len(data):
+        m = _TOKEN.match(data, pos)
+        if m is None:  # a lone backslash at the end
+            break
+        pos = m.end()
         word, arg, hexbyte, sym, brace, newline, plain = m.groups()
         if brace == b"{":
             if len(stack) > MAX_DEPTH:
@@ -118,7 +123,7 @@ def read_runs(data: bytes) -> list[tuple[str, str]]:
             elif word in _BREAKS and not skip:
                 emit(_BREAKS[word])
             elif word == b"bin" and arg is not None:
-                skip = True
+                pos += max(0, int(arg))  # raw binary data (a picture): jump over it
             continue
         if skip:
             continue
