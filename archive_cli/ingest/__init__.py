@@ -53,7 +53,24 @@ def extract(name: str, data: bytes) -> Extracted:
 
     if not data.strip(b" \t\r\n\x00\x0b\x0c"):
         raise IngestError("the file is empty")
-    kind = sniff(name, data)
+    kind = ""
+    try:
+        kind = sniff(name, data)
+        result = _read(kind, data)
+    except IngestError:
+        raise
+    except (MemoryError, RecursionError):
+        raise IngestError(f"the {kind} file is too large or too deeply nested to read".replace("  ", " ")) from None
+    except Exception as exc:  # a reader bug must stay one file's failure, never stop a batch
+        what = f"the {kind} file".replace("  ", " ")
+        raise IngestError(f"{what} could not be read (internal error: {type(exc).__name__})") from None
+    result.text = _tidy(result.text)
+    if not result.text.strip():
+        raise IngestError(f"the {result.format} file contains no text")
+    return result
+
+
+def _read(kind: str, data: bytes) -> Extracted:
     if kind in ("txt", "md"):
         from .textfile import read_text
 
@@ -79,7 +96,4 @@ def extract(name: str, data: bytes) -> Extracted:
 
         text, encoding = read_doc(data)
         result = Extracted(text, "doc", encoding)
-    result.text = _tidy(result.text)
-    if not result.text.strip():
-        raise IngestError(f"the {result.format} file contains no text")
     return result
