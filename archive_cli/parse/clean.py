@@ -348,7 +348,11 @@ def _plain_blocks(text: str) -> tuple[list[Block], str | None, list[str]]:
     for s in head:
         if len(s) < 80:
             counts[s] = counts.get(s, 0) + 1
-    repeated = {s for s, n in counts.items() if n >= 2 and not _SEPARATOR_RE.match(s)
+    # Repeated short lines are a portal's site header only on a web page: a typed document
+    # repeats "QUYẾT ĐỊNH" or its issuer legitimately.
+    webby = any(_IMG_RE.match(x) or _DOMAIN_RE.match(x) or _UI_RE.match(x) or _POSTED_RE.match(x) or _is_banner(x)
+                for x in head)
+    repeated = {s for s, n in counts.items() if webby and n >= 2 and not _SEPARATOR_RE.match(s)
                 and not s.startswith(("-", "+", "•"))}
     published: str | None = None
     site: list[str] = []

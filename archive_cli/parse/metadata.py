@@ -166,6 +166,8 @@ _HEAD_TYPES_LOWER = {k.lower(): v for k, v in HEAD_TYPES.items() if k}
 _TYPE_LOOSE_RE = re.compile(r"^(?P<t>" + "|".join(sorted((re.escape(k) for k in _HEAD_TYPES_LOWER), key=len,
                                                        reverse=True)) + r")(?P<rest>(?:\s+(?:của|về|v/v)\b.*)?)\s*$",
                             re.I)
+_CAPS_TYPE_RE = re.compile(r"^(?P<t>" + "|".join(sorted((re.escape(k) for k in HEAD_TYPES if k), key=len,
+                                                       reverse=True)) + r")(?P<rest>\s+[^a-zà-ỹđ]*)$")
 _FUSED_TYPE_RE = re.compile(r"^(?P<t>" + "|".join(sorted((re.escape(k) for k in HEAD_TYPES if k), key=len,
                                                         reverse=True)) + r")(?P<rest>[A-ZĐÀ-Ỹ].*)$")
 
@@ -189,12 +191,13 @@ def _type_line(blocks: list[Block], end: int, anchored: bool = True) -> tuple[st
                     return name, i, fm.group("rest").strip()
         if t.endswith(":") and t[:-1].strip() in ("QUYẾT ĐỊNH", "QUYẾT NGHỊ", "NGHỊ QUYẾT"):
             continue
-        m = _TYPE_LINE_RE.match(t)
+        m = _TYPE_LINE_RE.match(t) or _CAPS_TYPE_RE.match(t)
         if not m:
             continue
         rest = m.group("rest").strip()
-        if rest and not (rest.lower().startswith(("của", "về", "v/v", "số", "(", "on", "of", "for"))):
-            continue
+        if rest and not (rest.lower().startswith(("của", "về", "v/v", "số", "(", "on", "of", "for"))) and not (
+                t == t.upper() and i < end + 2 and len(t) < 150):
+            continue  # "BÁO CÁO ĐỊNH KỲ …" in the header is a type line; elsewhere a heading
         name = HEAD_TYPES[m.group("t")]
         if not name:
             continue
@@ -264,7 +267,9 @@ _ORG_START_RE = re.compile(
     r"^(?:[ủuỦU][ỷyỶY]\s*ban|bộ|sở|ban|cục|tổng\s+cục|chi\s+cục|hội\s+đồng|ubnd|hđnd|chính\s+phủ|thủ\s+tướng|"
     r"quốc\s+hội|tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|tp\.?|văn\s+phòng|ngân\s+hàng|kho\s+bạc|"
     r"trường|viện|học\s+viện|trung\s+tâm|liên\s+đoàn|công\s+ty|tổng\s+công\s+ty|đảng|thành\s+ủy|tỉnh\s+ủy|"
-    r"huyện\s+ủy|vụ|thanh\s+tra|kiểm\s+toán|bảo\s+hiểm|đoàn|hội|mặt\s+trận|việt\s+nam|phòng|chủ\s+tịch)\b",
+    r"huyện\s+ủy|vụ|thanh\s+tra|kiểm\s+toán|bảo\s+hiểm|đoàn|hội|mặt\s+trận|phòng|chủ\s+tịch|thuế|hải\s+quan|"
+    r"đài|báo|tạp\s+chí|bệnh\s+viện|cảng\s+vụ|tòa\s+án|viện\s+kiểm\s+sát|bộ\s+chỉ\s+huy|bộ\s+tư\s+lệnh|"
+    r"quân\s+khu|ban\s+chấp\s+hành|ban\s+thường\s+vụ|đảng\s+ủy|đảng\s+bộ|chi\s+bộ)\b",
     re.I)
 
 
@@ -291,7 +296,7 @@ def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, e
             continue
         if re.search(r"[.:;!?“”\"\[\]()•|]", t) or t[:1] in "-+•" or (not _is_caps(t) and len(t.split()) > 8):
             continue  # a header body is a short name without sentence punctuation
-        if not _is_caps(t) and not _ORG_START_RE.match(t):
+        if not _is_caps(t) and not _ORG_START_RE.match(t) and t.upper() != "VIỆT NAM":
             continue  # mixed case (legacy transcripts) only for what reads as a body's name
         if re.search(r"[^\W\d_]\d|\d[^\W\d_]", t) or not re.search(r"[^\W\d_]{2}", t):
             continue  # "XV80" typist marks, page numbers
@@ -301,7 +306,7 @@ def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, e
     bodies: list[str] = []
     for t in lines:
         up = t.upper()
-        if bodies and (_LOCALITY_RE.match(t) or up.startswith(("VÀ ", "- ")) or len(t.split()) == 1 or up == "VIỆT NAM" or re.search(r"(?:,|\bVÀ|-)$", bodies[-1].upper())
+        if bodies and (_LOCALITY_RE.match(t) or up.startswith(("VÀ ", "- ")) or not _ORG_START_RE.match(t) or re.search(r"(?:,|\bVÀ|-)$", bodies[-1].upper())
                        or re.fullmatch(r"(?:ỦY|UỶ) BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BAN CHẤP HÀNH|ĐẢNG BỘ|BỘ",
                                        bodies[-1].upper())):
             bodies[-1] = f"{bodies[-1]} {t}"

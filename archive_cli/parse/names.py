@@ -45,6 +45,13 @@ _TWO_HEADS = {("chi", "cục"), ("tổng", "cục"), ("văn", "phòng"), ("trung
               ("tạp", "chí"), ("hải", "quan")}
 
 
+_ACRONYM_RE = re.compile(r"[^aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ\W\d]{2,6}")
+
+
+_ACRONYMS = {"UBND", "HĐND", "BQL", "KCN", "TP", "MTTQ", "TW", "BCH", "BTV", "CP", "THPT", "THCS", "KBNN", "NHNN",
+             "BHXH", "UBMTTQ", "TNCS", "HTX", "CA", "QĐ", "VPCP"}
+
+
 def org_case(text: str) -> str:
     """``ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN`` → ``Ủy ban nhân dân tỉnh Thái Nguyên``.
 
@@ -72,6 +79,11 @@ def org_case(text: str) -> str:
             continue
         bare = w.strip(",;.")
         nxt = toks[i + 1][2].strip(",;.") if i + 1 < len(toks) else ""
+        if _ACRONYM_RE.fullmatch(bare) or bare.upper() in _ACRONYMS:
+            out.append(s[start:_end])  # UBND, BQL, HĐND stay in capitals
+            capital_next = False
+            i += 1
+            continue
         if bare == "và" and not place_mode:
             out.append(w)
             capital_next = True

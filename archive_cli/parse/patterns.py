@@ -69,7 +69,8 @@ SYMBOL_BODY = rf"""
 SYMBOL_RE = re.compile(rf"(?:(?<=[Ss]ố)|(?<![\w/.\-]))" + SYMBOL_BODY, re.X)
 
 # The "Số:" line of the header.
-NUMBER_LINE_RE = re.compile(rf"(?<!\w)(?:S[ốỐ]|số)\s*(?:hiệu\s*)?:?\s*" + SYMBOL_BODY, re.X)
+# "Số:" with a capital (the header line); lower-case "số" only in "Luật số: 80/2025/QH15".
+NUMBER_LINE_RE = re.compile(rf"(?<!\w)(?:S[ốỐ]|(?<=Luật\s)số|(?<=LUẬT\s)số)\s*(?:hiệu\s*)?:?\s*" + SYMBOL_BODY, re.X)
 # A header number with only digits and a year, e.g. "Số: 15/2010" (no symbol): not taken.
 
 D = r"(?P<d>0?[1-9]|[12]\d|3[01])"
