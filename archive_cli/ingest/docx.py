@@ -87,7 +87,7 @@ def _blocks(container, default_font: str, lines: list[str], used: set[str], dept
 
 
 def read_docx(data: bytes) -> Extracted:
-    """A .docx file's text; legacy-font runs converted; core title/subject to metadata."""
+    """A .docx file's text; legacy-font runs converted."""
     import docx
 
     _check_zip(data)
@@ -109,12 +109,6 @@ def read_docx(data: bytes) -> Extracted:
         from . import legacy
 
         text, encoding = legacy.decode_text(text)
-    return Extracted(text, "docx", encoding, _core(document))
-
-
-def _core(document) -> dict[str, str]:
-    props = document.core_properties
-    meta = {}
-    if props.title and props.title.strip():
-        meta["docx_title"] = props.title.strip()
-    return meta
+    # No core-properties title in metadata: Word fills it from the template or the first line,
+    # so it is not reliable enough for the parser to prefer over the text.
+    return Extracted(text, "docx", encoding)

@@ -39,7 +39,6 @@ def read_pdf(data: bytes) -> Extracted:
         if len(pages) > MAX_PAGES:
             raise IngestError(f"the PDF has more than {MAX_PAGES} pages")
         texts = [page.extract_text() or "" for page in pages]
-        metadata = _metadata(reader)
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -59,7 +58,9 @@ def read_pdf(data: bytes) -> Extracted:
         except Exception:
             pass
     text, encoding = legacy.decode_text(text, pdf=True)
-    return Extracted(text, "pdf", encoding, metadata)
+    # No PDF Title in metadata: in the corpus it is a file name ("Ke hoach 2005.doc"), a web site
+    # or TCVN3 mojibake, never something the parser should prefer over the text.
+    return Extracted(text, "pdf", encoding)
 
 
 _COLUMN_GAP = re.compile(r" {5,}")
@@ -86,13 +87,3 @@ def _allow_abbreviated_filters() -> None:
 
     if hasattr(pypdf.filters, "_deprecate_inline_image_filters"):
         pypdf.filters._deprecate_inline_image_filters = lambda **_: None
-
-
-def _metadata(reader) -> dict[str, str]:
-    """The PDF's Title only: authors and dates in PDF info are usually the typist's software."""
-    try:
-        info = reader.metadata
-        title = info.title if info else None
-    except Exception:
-        return {}
-    return {"pdf_title": str(title).strip()} if title and str(title).strip() else {}
