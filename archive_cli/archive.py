@@ -331,6 +331,7 @@ class Archive:
     # --- search ------------------------------------------------------------------------------
     def search(self, query: str, *, filters: Filters | None = None, limit: int = 10, page: int = 1,
                sort: str = "relevance", snippets: bool = True, suggest: bool = True) -> SearchResult:
+        from .export import number_label
         from .snippets import make_snippet, matched_sections, section_text
 
         if len(query) > MAX_QUERY_LENGTH:
@@ -355,7 +356,7 @@ class Archive:
                 if filters.section:
                     secs = [s for s in secs if s.kind == filters.section] or secs
                 hit.sections = list(dict.fromkeys(s.kind for s in secs))
-                hit.section_headings = [" ".join(x for x in (s.number, s.heading) if x) for s in secs]
+                hit.section_headings = [" ".join(x for x in (number_label(s), s.heading) if x) for s in secs]
                 if filters.section and secs:
                     text = "\n".join(section_text(s) for s in secs)
                 else:

@@ -81,7 +81,7 @@ def render(doc: Document, fmt: str, width: int | None = None) -> str:
 
 
 def section_to_txt(section: Section) -> str:
-    lines = [" ".join(x for x in (_num(section), section.heading) if x)]
+    lines = [" ".join(x for x in (number_label(section), section.heading) if x)]
     if section.text:
         lines.append(plain_body(section.text).rstrip("\n"))
     for c in section.children:
@@ -89,7 +89,7 @@ def section_to_txt(section: Section) -> str:
     return "\n".join(lines)
 
 
-def _num(section: Section) -> str:
+def number_label(section: Section) -> str:
     n = section.number
     if not n:
         return ""

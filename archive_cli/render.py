@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .archive import Hit, SearchResult
-from .export import _num, header_lines
+from .export import number_label, header_lines
 from .i18n import _
 from .model import Document, Section
 
@@ -89,7 +89,7 @@ def outline_tree(doc: Document):
     tree = Tree(doc.parsed.title or doc.id)
 
     def add(node, s: Section) -> None:
-        label = " ".join(x for x in (_num(s), s.heading) if x)
+        label = " ".join(x for x in (number_label(s), s.heading) if x)
         branch = node.add(f"{label}  [dim]({s.kind})[/dim]")
         for c in s.children:
             add(branch, c)

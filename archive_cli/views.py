@@ -3,7 +3,7 @@ reference lines. The rich rendering of the same lives in :mod:`archive_cli.rende
 from __future__ import annotations
 
 from .errors import NotFound
-from .export import _num, header_lines, plain_body, section_to_txt
+from .export import number_label, header_lines, plain_body, section_to_txt
 from .i18n import _
 from .model import Document, Section
 from .sections import find_sections
@@ -26,7 +26,7 @@ def select_sections(doc: Document, selectors: tuple[str, ...] | list[str]) -> li
 
 def section_markdown(section: Section, depth: int = 2) -> str:
     """A section (and its children) back as Markdown with headings."""
-    lines = ["#" * min(depth, 6) + " " + " ".join(x for x in (_num(section), section.heading) if x)]
+    lines = ["#" * min(depth, 6) + " " + " ".join(x for x in (number_label(section), section.heading) if x)]
     if section.text:
         lines.append(section.text)
     lines.extend(section_markdown(c, depth + 1) for c in section.children)
@@ -54,7 +54,7 @@ def refs_lines(refs) -> list[str]:
 def outline_lines(sections: list[Section], depth: int = 0) -> list[str]:
     out = []
     for s in sections:
-        out.append("  " * depth + " ".join(x for x in (_num(s), s.heading) if x) + f"  ({s.kind})")
+        out.append("  " * depth + " ".join(x for x in (number_label(s), s.heading) if x) + f"  ({s.kind})")
         out.extend(outline_lines(s.children, depth + 1))
     return out
 
