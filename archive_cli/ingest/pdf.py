@@ -23,7 +23,8 @@ def read_pdf(data: bytes) -> Extracted:
 
     from . import legacy
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-PDF warnings are not for clerks
+    # pypdf logs malformed-PDF repairs, some at ERROR level, to stderr: not for clerks.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     _allow_abbreviated_filters()
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
