@@ -110,16 +110,23 @@ def _header_end(blocks: list[Block]) -> int:
         t = blocks[i].text
         if _BODY_START_RE.match(t) and i > 0:
             return i
-        if _HEADING_START_RE.match(t) and i > 2 and not NUMBER_LINE_RE.match(t):
+        if _HEADING_START_RE.match(t) and i > 0 and not NUMBER_LINE_RE.match(t):
             return i
         if len(t) > 400:
             return i
     return limit
 
 
+_EN_NUMBER_RE = re.compile(r"^(?:[A-Z][a-z]+\s+)?(?:No\.?|Number|Ref\.?)\s*:?\s*(?P<n>\d{1,5}(?:\s*/\s*\d{4})?\s*[/-]\s*"
+                            r"[A-ZĐ][\w]*(?:\s*[-/]\s*[A-ZĐ][\w]*)*)\s*$")
+
+
 def _number(blocks: list[Block], end: int) -> tuple[str | None, int | None]:
     for i in range(min(end + 3, len(blocks))):
         t = blocks[i].text
+        em = _EN_NUMBER_RE.search(t)
+        if em:
+            return canon_number(em.group("n")), i
         if re.fullmatch(r"S[ốố]\s*(?:hiệu)?\s*:?", t) and i + 1 < len(blocks):
             t = "Số: " + blocks[i + 1].text
         m = NUMBER_LINE_RE.search(t)
@@ -128,6 +135,9 @@ def _number(blocks: list[Block], end: int) -> tuple[str | None, int | None]:
             raw = t[m.start("num"):m.end("sym")]
             return canon_number(raw), i
     return None, None
+
+
+_PLACE_DATE_EN_RE = re.compile(r"^(?P<place>[A-Z][A-Za-z .'-]{1,40}),\s*(?=\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},)")
 
 
 def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
@@ -142,6 +152,13 @@ def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
         m = DATE_LONG_RE.search(t)
         if m and m.start() == 0:  # a line that is just the date; "(Từ ngày … đến ngày …)" is not
             return None, date_from_match(m)
+    for i in range(min(end, len(blocks))):
+        # English headers: "Hanoi, 15 March 2024" / "Hanoi, March 15, 2024".
+        m = _PLACE_DATE_EN_RE.match(blocks[i].text)
+        if m:
+            d = find_date(blocks[i].text[m.end("place"):])
+            if d:
+                return m.group("place").strip(), d
     return None, None
 
 
@@ -470,6 +487,8 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     # quốc hiệu. Q&A pages and encyclopaedia articles have capitals too, but no header.
     anchored = num_idx is not None or type_idx is not None or has_qh
     meta.issuer = _issuer(blocks, num_idx, type_idx, end) if anchored else None
+    if meta.issuer and meta.language == "en":
+        meta.issuer = _english_case(meta.issuer, blocks)
     # A repost's lead sentence ("Ngày 07/10/2021, Ban … ban hành Hướng dẫn …") stands in for a
     # missing header; a numbered document's own text cites other documents the same way.
     lead_issuer = lead_date = lead_type = None
@@ -529,6 +548,8 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
                 meta.title = f"{doc_type} {m.group('s')}"
     meta.urgency, meta.secrecy = _flags(blocks, end)
     body_start = meta.title_end or end
+    if type_idx is None and num_idx is None and not has_qh:
+        body_start = 0  # no header at all: headings may start on the first line
     meta.body_start = body_start
     meta.closing = _closing_ranges(blocks, body_start)
     meta.signer, meta.signer_title, meta.recipients = _signature(blocks, meta.closing, body_start)
@@ -580,6 +601,18 @@ def _self_reference(blocks: list[Block], doc_type: str) -> tuple[str, str | None
             if best is None or (cand[1] or "") > (best[1] or ""):
                 best = cand
     return best
+
+
+_EN_SMALL = {"of", "and", "for", "the", "on", "in", "to", "at", "by"}
+
+
+def _english_case(issuer: str, blocks: list[Block]) -> str:
+    """"MINISTRY OF HEALTH" → "Ministry of Health" (the Vietnamese casing rule does not apply)."""
+    raw = next((b.text for b in blocks[:20] if b.text.strip().casefold() == issuer.casefold()), issuer)
+    if raw != raw.upper():
+        return raw
+    words = raw.lower().split()
+    return " ".join(w if (k and w in _EN_SMALL) else w[:1].upper() + w[1:] for k, w in enumerate(words))
 
 
 def _site_province(site: list[str]) -> str | None:
