@@ -102,6 +102,14 @@ def test_utf8_mojibake_repaired():
     assert got.text == VI
 
 
+def test_utf8_mojibake_with_lost_bytes_repaired():
+    # Bytes cp1252 cannot show (0x90 in Đ) were dropped; non-breaking spaces became spaces.
+    raw = VI.encode("utf-8").decode("cp1252", errors="ignore").replace("\u00a0", " ")
+    got = extract("a.txt", raw.encode("utf-8"))
+    assert got.encoding == "utf-8 (repaired mojibake)"
+    assert got.text == VI
+
+
 def test_unicode_document_quoting_legacy_is_not_converted():
     text = VI * 5 + "Read as cp1252 it looks like Céng hoµ x· héi chñ nghÜa, ư = 0xAD.\n"
     got = extract("a.md", text.encode())

@@ -50,12 +50,23 @@ def is_binary(data: bytes) -> bool:
 
 
 def _repair_run(m: re.Match[str]) -> str:
+    """One run of Latin-1/cp1252 characters back to bytes, then as UTF-8; bytes that do not
+    form UTF-8 keep their original character."""
     run = m.group(0)
     raw = b"".join(_CP1252_BACK.get(ch) or (bytes([ord(ch)]) if ord(ch) < 256 else b"?") for ch in run)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return run
+    out = raw.decode("utf-8", errors="surrogateescape")
+    return "".join(
+        (bytes([ord(c) - 0xDC00]).decode("cp1252", errors="ignore") or chr(ord(c) - 0xDC00))
+        if "\udc80" <= c <= "\udcff" else c
+        for c in out
+    )
+
+
+# Bytes cp1252 has no character for (0x81, 0x8D, 0x8F, 0x90, 0x9D) are often lost, and the
+# non-breaking space 0xA0 turned into a space: Đ (C4 90) leaves "Ä", à (C3 A0) "Ã ", Ơ "Æ ".
+# None of Ä, Ã, Æ is a Vietnamese letter, so in text known to be mojibake they are these.
+_LOST = re.compile("Ä|Ã |Æ ")
+_LOST_MAP = {"Ä": "Đ", "Ã ": "à", "Æ ": "Ơ"}
 
 
 def repair_mojibake(text: str) -> str | None:
@@ -68,7 +79,7 @@ def repair_mojibake(text: str) -> str | None:
         return None
     fixed = _RUN.sub(_repair_run, text)
     if len(_MOJIBAKE.findall(fixed[:SAMPLE])) < hits:
-        return fixed
+        return _LOST.sub(lambda m: _LOST_MAP[m.group(0)], fixed)
     return None
 
 

@@ -115,15 +115,18 @@ def _has_latin1(line: str) -> bool:
     return any("\u00a0" <= ch <= "\u00ff" or ch in "\u2212\u2219" for ch in line)
 
 
+def _net(score: tuple[int, int]) -> int:
+    return score[0] - score[1]
+
+
 def _best(line: str, pdf: bool, prefer: str) -> tuple[str, str]:
     """Decode one line as TCVN3 or VNI, whichever gives more valid syllables; keep it as it is
     when neither beats the line read as plain Latin-1 (an English or French line in the file)."""
     candidates = {"tcvn3": tcvn3_decode(line, pdf), "vni": vni_decode(line)}
-    net = {k: (lambda g_b: g_b[0] - g_b[1])(vietnamese_score(v)) for k, v in candidates.items()}
+    net = {k: _net(vietnamese_score(v)) for k, v in candidates.items()}
     other = "vni" if prefer == "tcvn3" else "tcvn3"
     best = other if net[other] > net[prefer] else prefer
-    raw_good, raw_bad = vietnamese_score(line)
-    if raw_good - raw_bad > net[best]:
+    if _net(vietnamese_score(line)) > net[best]:
         return line, "raw"
     return candidates[best], best
 
@@ -191,7 +194,7 @@ def decode_lines(
             out.append(line)
             continue
         used[enc] = used.get(enc, 0) + 1
-        if upper is not None and enc == "tcvn3" and any(upper[start:pos - 1]):
+        if upper is not None and enc == "tcvn3" and len(upper) == len(text) and any(upper[start:pos - 1]):
             mask = upper[start:pos - 1]
             decoded = "".join(ch.upper() if m else ch for ch, m in zip(decoded, mask))
         if enc == "tcvn3":
@@ -235,7 +238,7 @@ def decode_text(
     if enc == "vni":
         return vni_decode(text), enc
     decoded = tcvn3_decode(text, pdf)
-    if upper is not None:
+    if upper is not None and len(upper) == len(decoded):
         decoded = "".join(ch.upper() if m else ch for ch, m in zip(decoded, upper))
     return fix_capitals(decoded), enc
 
