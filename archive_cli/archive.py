@@ -331,8 +331,7 @@ class Archive:
     # --- search ------------------------------------------------------------------------------
     def search(self, query: str, *, filters: Filters | None = None, limit: int = 10, page: int = 1,
                sort: str = "relevance", snippets: bool = True, suggest: bool = True) -> SearchResult:
-        from .export import number_label
-        from .snippets import make_snippet, matched_sections, section_text
+        from .snippets import make_snippet, matches
 
         if len(query) > MAX_QUERY_LENGTH:
             raise ArchiveError(_("The query is {n} characters long; the limit is {limit}.").format(
@@ -349,18 +348,15 @@ class Archive:
             hit = _hit_from_stored(ih)
             if snippets:
                 try:
-                    doc = self.store.load(ih.id)
+                    spans = self._section_spans(ih)
                 except (OSError, ValueError):
                     continue  # store and index disagree; `check` reports it
-                secs = matched_sections(doc.parsed.sections, words)
+                found = [sp for sp in spans if matches(sp.text, words)] if words else []
                 if filters.section:
-                    secs = [s for s in secs if s.kind == filters.section] or secs
-                hit.sections = list(dict.fromkeys(s.kind for s in secs))
-                hit.section_headings = [" ".join(x for x in (number_label(s), s.heading) if x) for s in secs]
-                if filters.section and secs:
-                    text = "\n".join(section_text(s) for s in secs)
-                else:
-                    text = doc.parsed.body
+                    found = [sp for sp in found if sp.kind == filters.section] or found
+                hit.sections = list(dict.fromkeys(sp.kind for sp in found))
+                hit.section_headings = [sp.label for sp in found]
+                text = "\n".join(sp.text for sp in found) if filters.section and found else spans.body
                 sn = make_snippet(text, words)
                 hit.snippet, hit.spans, hit.terms = sn.text, sn.spans, sn.terms
             hits.append(hit)
@@ -369,6 +365,25 @@ class Archive:
             result.suggestions = self._suggestions(q, filters)
             result.drop_filters = self._droppable_filters(q, filters)
         return result
+
+    def _section_spans(self, ih: IndexHit):
+        """The stored body cut into its top-level sections, from the index's section map;
+        parses the stored document only when the map is missing (an older or odd layout)."""
+        import json
+
+        from .export import number_label
+        from .snippets import SectionSpans, Span, section_text, split_sections
+
+        secmap = ih.stored.get("secmap")
+        if secmap:
+            body = self.store.read_body(ih.id)
+            spans = split_sections(body, json.loads(secmap))
+            if spans is not None:
+                return spans
+        doc = self.store.load(ih.id)
+        return SectionSpans(doc.parsed.body, [
+            Span(s.kind, " ".join(x for x in (number_label(s), s.heading) if x), section_text(s))
+            for s in doc.parsed.sections])
 
     def _suggestions(self, q, filters: Filters) -> list[str]:
         """Spelling corrections of the query that have hits (never one that finds nothing)."""

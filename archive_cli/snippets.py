@@ -94,8 +94,31 @@ def section_text(section: Section) -> str:
     return "\n".join(parts)
 
 
-def matched_sections(sections: list[Section], words: list[Word]) -> list[Section]:
-    """Top-level sections whose text holds at least one query word."""
-    if not words:
-        return []
-    return [s for s in sections if matches(section_text(s), words)]
+@dataclass
+class Span:
+    kind: str
+    label: str
+    text: str
+
+
+class SectionSpans(list):
+    """Top-level sections of a body as text spans; ``body`` is the whole text."""
+
+    def __init__(self, body: str, spans: list[Span]) -> None:
+        super().__init__(spans)
+        self.body = body
+
+
+def split_sections(body: str, secmap: list) -> SectionSpans | None:
+    """Cut ``body`` at the heading lines of ``secmap`` ([kind, label, line] in order); None when
+    a heading is not found (the file was edited after indexing)."""
+    starts = []
+    pos = 0
+    for _kind, _label, line in secmap:
+        i = body.find(line, pos)
+        if i < 0:
+            return None
+        starts.append(i)
+        pos = i + len(line)
+    ends = starts[1:] + [len(body)]
+    return SectionSpans(body, [Span(k, label, body[a:b]) for (k, label, _l), a, b in zip(secmap, starts, ends)])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from .fsutil import atomic_write, remove_file
 from .model import META_FIELDS, Document, ParsedDocument, Source
 
 ID_LENGTH = 12
+_FM_END = re.compile(r"^---[ \t]*$", re.M)
 
 
 def content_hash(data: bytes) -> str:
@@ -88,6 +90,16 @@ class Store:
     def load(self, doc_id: str) -> Document:
         """Read a document back: front matter for metadata, the body re-parsed for the outline."""
         return document_from_text(doc_id, self.doc_path(doc_id).read_text(encoding="utf-8"))
+
+    def read_body(self, doc_id: str) -> str:
+        """The Markdown body of a store file without parsing its front matter or outline
+        (what a search result needs for its snippet)."""
+        text = self.doc_path(doc_id).read_text(encoding="utf-8").strip()
+        if text.startswith("---"):
+            m = _FM_END.search(text, 3)
+            if m:
+                return text[m.end():].strip()
+        return text
 
     def original(self, sha256: str) -> bytes:
         return self.original_path(sha256).read_bytes()

@@ -6,10 +6,13 @@ drift apart (and no analyzer class is pickled into the Whoosh index).
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 from ..doctypes import type_key
-from ..model import Document, Section
+from ..model import Document
+from ..snippets import section_text
 from ..text.analysis import bigrams, folded, number_key, tokens
 from ..text.normalize import folded_key
 
@@ -41,13 +44,27 @@ class IndexRecord:
     number_keys: str
     cites: str
     sec: dict[str, str]
+    secmap: str = ""  # JSON [[kind, label, heading line]] of the top-level sections, for search views
 
 
-def _section_text(section: Section) -> str:
-    parts = [f"{section.number or ''} {section.heading}", section.text]
-    for child in section.children:
-        parts.append(_section_text(child))
-    return "\n".join(parts)
+_MD_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+\S.*$", re.M)
+
+
+def section_map(doc: Document) -> str:
+    """The top-level sections' kinds, labels and heading lines, so a search can tell which
+    sections matched from the stored body alone, without re-parsing the document."""
+    from ..export import number_label
+
+    p = doc.parsed
+    heads = [(len(m.group(1)), m.group(0)) for m in _MD_HEADING_RE.finditer(p.body)]
+    if not heads or not p.sections:
+        return json.dumps([])
+    top = min(d for d, _line in heads)
+    lines = [line for d, line in heads if d == top]
+    if len(lines) != len(p.sections):
+        return ""  # unknown layout: the search view falls back to parsing the stored document
+    return json.dumps([[s.kind, " ".join(x for x in (number_label(s), s.heading) if x), line]
+                       for s, line in zip(p.sections, lines)], ensure_ascii=False)
 
 
 def record_for(doc: Document, stamp: str) -> IndexRecord:
@@ -60,7 +77,7 @@ def record_for(doc: Document, stamp: str) -> IndexRecord:
     sec: dict[str, list[str]] = {k: [] for k in SECTION_KINDS}
     for s in p.sections:
         if s.kind in sec:
-            sec[s.kind].append(_section_text(s))
+            sec[s.kind].append(section_text(s))
     cited = {number_key(r.number) for r in p.references if r.number}
     number = p.number or ""
     return IndexRecord(
@@ -84,4 +101,5 @@ def record_for(doc: Document, stamp: str) -> IndexRecord:
         number_keys=number_key(number) if number else "",
         cites=" ".join(sorted(cited)),
         sec={k: " ".join(folded(tokens("\n".join(v)))) for k, v in sec.items()},
+        secmap=section_map(doc),
     )

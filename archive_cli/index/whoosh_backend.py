@@ -27,7 +27,7 @@ from . import Filters, IndexHit, IndexResults
 from .fields import SECTION_KINDS, IndexRecord
 
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued", "sha256")
 
@@ -49,7 +49,7 @@ def make_schema():
     fields = dict(
         id=ID(stored=True, unique=True),
         stamp=STORED(), title=STORED(), doc_type=STORED(), number=STORED(), issuer=STORED(),
-        sha256=STORED(),
+        sha256=STORED(), secmap=STORED(),
         issued=ID(stored=True, sortable=True),
         type=ID(), year=ID(), tags=KEYWORD(commas=True), issuer_f=KEYWORD(),
         all_x=terms(), all_f=terms(), all_b=terms(), title_f=terms(), title_b=terms(),
@@ -66,6 +66,7 @@ def _doc_fields(r: IndexRecord) -> dict[str, str]:
         issuer=r.issuer, sha256=r.sha256, issued=r.issued, type=r.type_key, year=r.year,
         tags=r.tags, issuer_f=r.issuer_f, all_x=r.all_x, all_f=r.all_f, all_b=r.all_b,
         title_f=r.title_f, title_b=r.title_b, numkey=r.number_keys, cites=r.cites,
+        secmap=r.secmap,
     )
     for kind in SECTION_KINDS:
         d[f"sec_{kind}"] = r.sec.get(kind, "")
