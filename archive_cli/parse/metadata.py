@@ -121,6 +121,19 @@ _EN_NUMBER_RE = re.compile(r"^(?:[A-Z][a-z]+\s+)?(?:No\.?|Number|Ref\.?)\s*:?\s*
                             r"[A-ZĐ][\w]*(?:\s*[-/]\s*[A-ZĐ][\w]*)*)\s*$")
 
 
+_NUMBER_START_RE = re.compile(r"^\W*S[ốỐ]\s*(?:hiệu\s*)?:")
+
+
+def _motto_line(text: str) -> bool:
+    """The motto as a header line ("Độc lập - Tự do - Hạnh phúc", possibly run together with the
+    quốc hiệu), not quoted in prose ("Tiêu ngữ: …")."""
+    m = _MOTTO_RE.search(text)
+    if not m:
+        return False
+    before = re.sub(r"[\W\d_]+", " ", text[:m.start()]).strip().lower()
+    return not before or before.endswith("việt nam") or before.endswith("viet nam")
+
+
 def _number(blocks: list[Block], end: int) -> tuple[str | None, int | None]:
     for i in range(min(end + 3, len(blocks))):
         t = blocks[i].text
@@ -293,9 +306,12 @@ _ORG_START_RE = re.compile(
 def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, end: int) -> str | None:
     stop = min(x for x in (number_idx, type_idx, end, len(blocks)) if x is not None)
     lines: list[str] = []
+    motto = next((i for i in range(stop) if _motto_line(blocks[i].text)), None)
     for i in range(stop):
         b = blocks[i]
         t = b.text.strip().strip("*").strip()
+        if motto is not None and i > motto and not (i + 1 < len(blocks) and blocks[i + 1].col == 1):
+            continue  # below the motto only the left cell of a two-column row can still be the header
         qm = _QH_RE.search(t)
         if qm and qm.start() > 3:
             t = t[:qm.start()].strip()  # "ngân hàng nhà nước cộng hoà xã hội…": columns run together
@@ -323,6 +339,8 @@ def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, e
     bodies: list[str] = []
     for t in lines:
         up = t.upper()
+        if not bodies and up == "VIỆT NAM":
+            continue
         if bodies and (_LOCALITY_RE.match(t) or up.startswith(("VÀ ", "- ")) or not _ORG_START_RE.match(t) or re.search(r"(?:,|\bVÀ|-)$", bodies[-1].upper())
                        or re.fullmatch(r"(?:ỦY|UỶ) BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BAN CHẤP HÀNH|ĐẢNG BỘ|BỘ",
                                        bodies[-1].upper())):
@@ -477,8 +495,13 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     end = _header_end(blocks)
     meta.number, num_idx = _number(blocks, end)
     meta.place, meta.issued = _place_date(blocks, end)
-    has_qh = any(len(b.text) < 150 and (_QH_LINE_RE.match(b.text) or _MOTTO_RE.search(b.text)) for b in blocks[:40])
+    has_qh = any(len(b.text) < 150 and (_QH_LINE_RE.match(b.text) or _motto_line(b.text)) for b in blocks[:40])
     doc_type, type_idx, rest = _type_line(blocks, end, anchored=num_idx is not None or has_qh)
+    if num_idx is not None and type_idx is not None and num_idx > type_idx and not _NUMBER_START_RE.match(
+            blocks[num_idx].text):
+        # The Số line precedes the type line; "… SỐ 04/1998/QH10 NGÀY …" inside a title cites
+        # another text (the document's own number may follow "CỦA CHÍNH PHỦ SỐ …", read below).
+        meta.number, num_idx = None, None
     meta.type_index = type_idx
     if doc_type:
         head = _title_head(blocks[type_idx].text, doc_type)  # type: ignore[index]
