@@ -10,6 +10,7 @@ draws TCVN3's lower-case codes as capitals. Word 6/95 files without fast-save ar
 from __future__ import annotations
 
 import io
+import re
 import struct
 from dataclasses import dataclass
 
@@ -350,23 +351,30 @@ def _cp_runs(wd: bytes, pieces, fmt: _Formatting, lo: int, hi: int) -> list[Run]
     return runs
 
 
+_FIELD_MARKS = re.compile("[\x13\x14\x15]")
+
+
 def _fields(runs: list[Run]) -> list[Run]:
     """Drop field codes (between 0x13 and 0x14) and keep field results; resolve control chars."""
     out: list[Run] = []
-    depth_code = []  # stack: True while inside the code part of a field
+    stack: list[bool] = []  # one entry per open field: True while in its code part
     for run in runs:
         kept = []
-        for ch in run.text:
-            if ch == "\x13":
-                depth_code.append(True)
-            elif ch == "\x14":
-                if depth_code:
-                    depth_code[-1] = False
-            elif ch == "\x15":
-                if depth_code:
-                    depth_code.pop()
-            elif not any(depth_code):
-                kept.append(ch)
+        pos = 0
+        # Walk from field mark to field mark; text between marks is kept unless in a code part.
+        for m in _FIELD_MARKS.finditer(run.text):
+            if not any(stack):
+                kept.append(run.text[pos:m.start()])
+            mark = m.group(0)
+            if mark == "\x13":
+                stack.append(True)
+            elif mark == "\x14" and stack:
+                stack[-1] = False
+            elif mark == "\x15" and stack:
+                stack.pop()
+            pos = m.end()
+        if not any(stack):
+            kept.append(run.text[pos:])
         text = _resolve("".join(kept))
         if text:
             if out and out[-1].font == run.font:
@@ -376,8 +384,13 @@ def _fields(runs: list[Run]) -> list[Run]:
     return out
 
 
+# Word's control characters resolved; other C0 controls (object anchors …) dropped.
+_RESOLVE = {i: None for i in range(32) if chr(i) not in "\t\n"}
+_RESOLVE.update({ord(k): v for k, v in _CONTROL.items()})
+
+
 def _resolve(text: str) -> str:
-    return "".join(_CONTROL.get(ch, ch) for ch in text if ch >= " " or ch in _CONTROL or ch == "\t")
+    return text.translate(_RESOLVE)
 
 
 def read_doc(data: bytes) -> tuple[str, str | None]:
