@@ -127,3 +127,22 @@ def test_damaged_piece_table():
     doc[table] = 0x07
     with pytest.raises(IngestError, match="damaged"):
         extract("a.doc", bytes(doc))
+
+
+def make_word6(text: str, fast_saved: bool = False) -> bytes:
+    """A Word 6/95 file: 8-bit text between fcMin and fcMac, no piece table."""
+    raw = text.encode("cp1252")
+    fib = struct.pack("<HH", 0xA5EC, 0x65) + b"\x00" * 6 + struct.pack("<H", 0x0004 if fast_saved else 0)
+    fib = fib.ljust(0x18, b"\x00") + struct.pack("<II", 1024, 1024 + len(raw))
+    return _cfb({"WordDocument": fib.ljust(1024, b"\x00") + raw})
+
+
+def test_word6_text_read_and_tcvn3_converted():
+    got = extract("old.doc", make_word6("Hµ Néi, ngµy 1 th¸ng 2 n¨m 1998\rQuyÕt ®Þnh\r"))
+    assert got.format == "doc" and got.encoding == "tcvn3"
+    assert got.text == "Hà Nội, ngày 1 tháng 2 năm 1998\nQuyết định\n"
+
+
+def test_word6_fast_saved_refused_with_advice():
+    with pytest.raises(IngestError, match="fast-save"):
+        extract("old.doc", make_word6("Noi dung\r", fast_saved=True))
