@@ -340,6 +340,10 @@ def test_unsupported_formats(name, data, fragment):
         extract(name, data)
 
 
+def test_text_starting_like_a_magic_number_is_text():
+    assert extract("a.txt", b"MZ stands for Mark Zbikowski.\n").format == "txt"
+
+
 def test_zip_and_xlsx_are_unsupported():
     import zipfile
 

@@ -57,7 +57,8 @@ def sniff(name: str, data: bytes) -> str:
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         raise IngestError("unsupported format: a WebP image (scanned pages need OCR first)")
     for magic, what in _UNSUPPORTED_MAGIC:
-        if head.startswith(magic):
+        # Short magics that a sentence could start with ("MZ …", "ID3 …") count only in binary.
+        if head.startswith(magic) and (len(magic) > 3 or b"\x00" in head[:256]):
             hint = " (scanned pages need OCR first)" if "image" in what else ""
             raise IngestError(f"unsupported format: {what}{hint}")
     if _HTML.match(_ascii_head(head)):
