@@ -27,7 +27,8 @@ class Block:
     text: str
     bold: bool = False  # the whole line was bold (Markdown scrapes)
     bold_prefix: str = ""  # a leading bold run followed by plain text ("Điều 1." + text)
-    md_heading: bool = False  # the scrape had it as a Markdown heading
+    md_heading: bool = False  # the source had it as a Markdown heading
+    md_level: int = 0  # its number of "#"
     col: int = 0  # 0 = left/only column; 1 = a right-hand cell of a two-column line
     italic: bool = False
 
@@ -151,7 +152,7 @@ _HSPACE_RE = re.compile(r"[ \t]+")
 _GLUED_RULE_RE = re.compile(r"^-{3,}\s*|\s*-{3,}$")
 
 
-def _finish(raw: str, col: int, md_heading: bool) -> Block | None:
+def _finish(raw: str, col: int, md_heading: int) -> Block | None:
     whole, prefix = _bold_info(raw)
     stripped = raw.strip()
     italic = stripped.startswith("*") and not stripped.startswith("**")
@@ -161,7 +162,8 @@ def _finish(raw: str, col: int, md_heading: bool) -> Block | None:
         text = _GLUED_RULE_RE.sub("", text).strip()
     if not text:
         return None
-    return Block(text, bold=whole, bold_prefix=prefix, md_heading=md_heading, col=col, italic=italic)
+    return Block(text, bold=whole, bold_prefix=prefix, md_heading=bool(md_heading), md_level=md_heading, col=col,
+                 italic=italic)
 
 
 def _scan(line: str, bold_open: bool) -> tuple[bool, bool, bool, int]:
@@ -183,7 +185,7 @@ def _scan(line: str, bold_open: bool) -> tuple[bool, bool, bool, int]:
 def _paragraphs_of_unit(unit: list[str], col: int) -> list[Block]:
     out: list[Block] = []
     cur: list[str] = []
-    md_heading = False
+    md_heading = 0
     # Running state of the paragraph being built (kept incrementally: paragraphs can be long).
     bold_open = outside = inside = False
     stars = 0
@@ -195,7 +197,7 @@ def _paragraphs_of_unit(unit: list[str], col: int) -> list[Block]:
             if b:
                 out.append(b)
         cur = []
-        md_heading = False
+        md_heading = 0
         bold_open = outside = inside = False
         stars = 0
 
@@ -209,7 +211,7 @@ def _paragraphs_of_unit(unit: list[str], col: int) -> list[Block]:
         hm = _MD_HEADING_RE.match(line)
         if hm:
             flush()
-            md_heading = True
+            md_heading = len(hm.group(1))
             line = line[hm.end():]
         line = line.strip()
         plain = _strip_md(line)

@@ -153,6 +153,9 @@ def _number(blocks: list[Block], end: int) -> tuple[str | None, int | None]:
 _PLACE_DATE_EN_RE = re.compile(r"^(?P<place>[A-Z][A-Za-z .'-]{1,40}),\s*(?=\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},)")
 
 
+_ISSUED_EN_RE = re.compile(r"^(?:Issued|Dated?|Date of issue|Adopted|Signed)(?:\s+on)?\s*:?\s*\d", re.I)
+
+
 def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
     for i in range(min(end + 3, len(blocks))):
         t = blocks[i].text
@@ -172,6 +175,10 @@ def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
             d = find_date(blocks[i].text[m.end("place"):])
             if d:
                 return m.group("place").strip(), d
+        if _ISSUED_EN_RE.match(blocks[i].text):
+            d = find_date(blocks[i].text)
+            if d:
+                return None, d
     return None, None
 
 

@@ -106,6 +106,10 @@ def classify(block: Block, *, english: bool = False) -> _Heading | None:
         return None
     if english and len(t) <= 80 and _EN_HEADINGS.match(t) and not _SENTENCE_END.search(t.rstrip(":")):
         return _Heading("roman", 4, "", t.rstrip(":"))
+    if block.md_level and len(t) <= 200 and not _SENTENCE_END.search(t):
+        # An unnumbered Markdown heading written by a person ("## Giới thiệu"): kept, ranked
+        # by its "#" count among the numbered levels.
+        return _Heading("md", min(3 + block.md_level, 8), "", t)
     return None
 
 
@@ -182,6 +186,28 @@ def _split_number(heading: str) -> tuple[str | None, str]:
     return num, head
 
 
+_LEVEL_PREFIXES = (("phần", "phan"), ("chương", "chuong"), ("mục", "muc"), ("điều", "dieu"))
+
+
+def _level_of(number: str | None) -> str:
+    """The numbering level a printed number belongs to (model.Section.level)."""
+    if not number:
+        return "md"
+    low = number.lower()
+    for prefix, level in _LEVEL_PREFIXES:
+        if low.startswith(prefix):
+            return level
+    if re.fullmatch(r"\d+", number):
+        return "arabic"
+    if re.fullmatch(r"\d+\.\d+", number):
+        return "arabic2"
+    if re.fullmatch(r"\d+(?:\.\d+){2,}", number):
+        return "arabic3"
+    if re.fullmatch(r"[a-zđ]", number):
+        return "letter"
+    return "roman" if re.fullmatch(r"[IVXLCDM]+", number) else "md"
+
+
 def outline_from_markdown(body: str) -> tuple[str, list[Section]]:
     """(preamble, section tree) of a Markdown body; ATX headings only (one ``#`` per depth)."""
     preamble: list[str] = []
@@ -200,7 +226,7 @@ def outline_from_markdown(body: str) -> tuple[str, list[Section]]:
         depth = len(m.group(1) or m.group(3))
         heading_line = (m.group(2) or "").strip()
         number, heading = _split_number(heading_line)
-        sec = Section(number=number, heading=heading, level="md")
+        sec = Section(number=number, heading=heading, level=_level_of(number))
         while stack and stack[-1][0] >= depth:
             stack.pop()
         if stack:
