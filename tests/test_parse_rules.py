@@ -151,3 +151,9 @@ def test_banner_dates_and_chrome_never_become_metadata():
     d = parse(text)
     assert d.issued is None and d.doc_type is None and d.number is None
     assert "upload/images" not in d.body and "Kỷ niệm" not in d.body
+
+
+def test_code_fence_in_text_does_not_hide_later_headings():
+    d = parse("I. MỤC ĐÍCH\n```\nII. NỘI DUNG\n# dấu thăng\n")
+    assert [s.number for s in d.sections] == ["I", "II"]
+    assert "\\```" in d.body and "\\# dấu thăng" in d.body

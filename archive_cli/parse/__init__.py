@@ -64,7 +64,8 @@ def _parse(text: str, markdown: bool) -> ParsedDocument:
 
 def _fallback(text: str) -> ParsedDocument:
     # Last resort for text that trips a rule: keep every line, headings escaped, no metadata.
-    lines = [("\\" + ln if ln.lstrip().startswith("#") else ln) for ln in str(text).splitlines()]
+    lines = [("\\" + ln.lstrip() if ln.lstrip().startswith(("#", "```", "~~~")) else ln)
+             for ln in str(text).splitlines()]
     body = "\n".join(lines).strip() + "\n"
     preamble, sections = outline_from_markdown(body)
     return ParsedDocument(body=body, preamble=preamble, sections=sections)

@@ -114,8 +114,9 @@ def classify(block: Block, *, english: bool = False) -> _Heading | None:
 
 
 def _escape(par: str) -> str:
-    # A paragraph must never read back as a heading.
-    if par.startswith("#"):
+    # A paragraph must never read back as a heading, nor open a code fence that would hide the
+    # headings after it.
+    if par.startswith(("#", "```", "~~~")):
         return "\\" + par
     return par
 
