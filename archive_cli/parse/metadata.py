@@ -221,11 +221,12 @@ def _type_line(blocks: list[Block], end: int, anchored: bool = True) -> tuple[st
                 name = _HEAD_TYPES_LOWER[lm.group("t").lower()]
                 if name:
                     return name, i, lm.group("rest").strip()
-            fm = _FUSED_TYPE_RE.match(t)
-            if fm and t == t.upper() and i < end + 2:
-                name = HEAD_TYPES[fm.group("t")]
-                if name:
-                    return name, i, fm.group("rest").strip()
+
+        fm = _FUSED_TYPE_RE.match(t)
+        if fm and i < end + 2 and len(t) < 600 and (t == t.upper() or fm.group("rest")[1:2].islower()):
+            name = HEAD_TYPES[fm.group("t")]  # "LUẬTCÁN BỘ, CÔNG CHỨC", "NGHỊ ĐỊNHQuy định về …"
+            if name:
+                return name, i, fm.group("rest").strip()
         if t.endswith(":") and t[:-1].strip() in ("QUYẾT ĐỊNH", "QUYẾT NGHỊ", "NGHỊ QUYẾT"):
             continue
         m = _TYPE_LINE_RE.match(t) or _CAPS_TYPE_RE.match(t)
