@@ -157,3 +157,14 @@ def test_code_fence_in_text_does_not_hide_later_headings():
     d = parse("I. MỤC ĐÍCH\n```\nII. NỘI DUNG\n# dấu thăng\n")
     assert [s.number for s in d.sections] == ["I", "II"]
     assert "\\```" in d.body and "\\# dấu thăng" in d.body
+
+
+def test_urgency_secrecy_and_closing_blocks_are_not_sections():
+    d = parse("ỦY BAN NHÂN DÂN\nTỈNH LAI CHÂU\nHỎA TỐC\nMẬT\nSố: 01/CĐ-UBND\nLai Châu, ngày 02 tháng 01 năm 2025\n"
+              "CÔNG ĐIỆN\nVề ứng phó bão\n1. Các sở, ngành\nTriển khai ngay.\nNơi nhận:\n- Như trên;\n"
+              "- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn Lương\n")
+    assert (d.urgency, d.secrecy, d.doc_type) == ("Hỏa tốc", "Mật", "Công điện")
+    assert d.signer == "Lê Văn Lương" and d.recipients == ["Như trên", "Lưu: VT"]
+    assert [s.number for s in d.sections] == ["1"]
+    assert "Nơi nhận" in d.sections[0].text  # closing text stays text, never a heading
+    assert not any(n.heading.startswith(("Nơi nhận", "KT.", "PHÓ")) for s in d.sections for n in s.walk())

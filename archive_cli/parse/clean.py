@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .patterns import DATE_NUM_RE, iso_date
+from .patterns import iso_date
 
 
 @dataclass
@@ -383,9 +383,6 @@ def _plain_blocks(text: str) -> tuple[list[Block], str | None, list[str]]:
     return blocks, published, site
 
 
-_WS_RE = re.compile(r"[ \t\u00a0]+")
-
-
 def clean(text: str, *, markdown: bool = False) -> Cleaned:
     """Cut chrome and make logical lines. Never raises on any text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -408,4 +405,4 @@ def clean(text: str, *, markdown: bool = False) -> Cleaned:
     return Cleaned(blocks, published, {}, site, None)
 
 
-__all__ = ["Block", "Cleaned", "clean", "DATE_NUM_RE"]
+__all__ = ["Block", "Cleaned", "clean"]

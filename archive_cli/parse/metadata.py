@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .clean import Block, Cleaned
 from .names import looks_like_person, org_case, person_case
-from .patterns import (ABBR_TYPES, DATE_LONG_RE, DATE_NUM_RE, HEAD_TYPES, NUMBER_LINE_RE, PLACE_DATE_RE,
+from .patterns import (DATE_LONG_RE, DATE_NUM_RE, HEAD_TYPES, NUMBER_LINE_RE, PLACE_DATE_RE,
                        TYPE_NAMES, canon_number, date_from_match, find_date, symbol_issuer,
                        symbol_type)
 
@@ -597,7 +597,6 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
 
 _RANK_RE = re.compile(r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|(?:GS|PGS|TS|ThS|BS|KS|Ths)\.?(?:\s*TS\.?)?"
                       r"|Luật sư|Nhà báo)\s+")
-_VV_RE = re.compile(r"^[Vv]/[Vv]\.?\s*")
 
 
 def _symbol_part(number: str) -> str:
@@ -653,5 +652,3 @@ def _site_province(site: list[str]) -> str | None:
             return org_case("TỈNH " + m.group(1)).split(" ", 1)[1]
     return None
 
-
-_ = (ABBR_TYPES,)
