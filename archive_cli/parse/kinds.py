@@ -35,7 +35,7 @@ _DUTY_OF_BODIES = re.compile(r"(?<![a-z])trach nhiem (?:cua |thi hanh|trien khai
                              r"don vi|dia phuong|hoi dong|chu tich|giam doc|thu truong|ban|cap|nganh|phong|cuc)\b")
 # Weak implementation words: they name an article's subject in laws and decrees ("Quyền và trách
 # nhiệm của bên bảo đảm" is operative content), so they count only outside articles/chapters.
-WEAK_IMPLEMENTATION = ("trach nhiem", "phan cong", "tien do")
+WEAK_IMPLEMENTATION = ("trach nhiem", "phan cong", "tien do", "thoi gian thuc hien")
 _NEVER_ALONE = ("trach nhiem",)  # decides only through _DUTY_OF_BODIES
 # (kind, keywords). "context" and "recommendation" are SPEC "other".
 KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -62,7 +62,7 @@ KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "noi dung", "nhiem vu", "giai phap", "hinh thuc", "bien phap", "phuong phap", "phuong thuc",
         "hoat dong", "chuong trinh", "phuong huong", "cac buoc", "lo trinh", "quy dinh cu the",
         "danh muc", "guidance", "guideline", "content", "measure", "task", "action", "procedure",
-        "requirement", "activities", "provision", "sua doi", "bo sung", "bai bo",
+        "requirement", "activities", "provision", "sua doi", "bo sung", "bai bo", "thay the",
     )),
 )
 _WORD_BOUNDARY = {kw: re.compile(r"(?<![a-z])" + re.escape(kw) + r"(?![a-z])")

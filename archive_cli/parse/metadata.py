@@ -427,6 +427,10 @@ def _closing_ranges(blocks: list[Block], start: int) -> list[tuple[int, int]]:
     return out
 
 
+# "… (để phối hợp); Nguyễn Đồng Tiến": two columns run together, the name is the last part.
+_TAIL_NAME_RE = re.compile(r".*[;)]\s*([^;)]+?)\s*$")
+
+
 def _signature(blocks: list[Block], ranges: list[tuple[int, int]], body_start: int
                ) -> tuple[str | None, str | None, list[str]]:
     signer = signer_title = None
@@ -451,7 +455,7 @@ def _signature(blocks: list[Block], ranges: list[tuple[int, int]], body_start: i
                 signer = person_case(name)
                 break
             if title_parts:
-                m = re.search(r"[;)]\s*(\S[^;)]*)$", t) if blocks[k].col == 0 else None
+                m = _TAIL_NAME_RE.match(t) if blocks[k].col == 0 else None
                 cand = _RANK_RE.sub("", m.group(1) if m else t)
                 if (blocks[k].col == 1 or not t.startswith(("-", "+"))) and looks_like_person(cand) or (
                         m and looks_like_person(cand)):

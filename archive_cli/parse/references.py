@@ -151,7 +151,12 @@ def _find(text: str, exclude: str | None) -> list[Reference]:
             typ = last_type  # "Công điện số 218/CĐ-TTg, 219/CĐ-TTg và 222/CĐ-TTg"
         else:
             st = symbol_type(sym)
-            if not st or not (_SO_BEFORE_RE.search(window) or m.group("year") or m.group("pdash")):
+            so_before = _SO_BEFORE_RE.search(window)
+            if so_before and m.group("year") and not st:
+                # "…; số 107/2020/QH14 ngày …" continues a list begun by the nearest type word.
+                words = list(_TYPE_WORD_LOWER_RE.finditer(window.lower()))
+                st = _canon_type(window[words[-1].start():words[-1].end()]) if words else None
+            if not st or not (so_before or m.group("year") or m.group("pdash")):
                 continue
             typ = st
         st = symbol_type(sym)
