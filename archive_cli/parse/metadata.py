@@ -166,7 +166,9 @@ def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
     for i in range(min(end, len(blocks))):
         t = blocks[i].text
         m = DATE_LONG_RE.search(t)
-        if m and m.start() == 0:  # a line that is just the date; "(Từ ngày … đến ngày …)" is not
+        if m and m.start() == 0 and len(t) - m.end() < 12:
+            # a line that is just the date; "(Từ ngày … đến ngày …)" or "Ngày 2 tháng 9 năm 1945,
+            # Chủ tịch Hồ Chí Minh đọc …" are not
             return None, date_from_match(m)
     for i in range(min(end, len(blocks))):
         # English headers: "Hanoi, 15 March 2024" / "Hanoi, March 15, 2024".
