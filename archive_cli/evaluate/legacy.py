@@ -3,9 +3,11 @@
 For each real document in ``legacy-viparse/{tcvn3,vni}/`` the sidecar JSON names a ground-truth
 transcript. Character accuracy = 1 − CER, where CER = edit distance / length of the truth, both
 texts with runs of white space collapsed (line wrapping is not an error). The edit distance is
-computed on the changed blocks of a word-level diff only (difflib's opcodes, then Levenshtein
-inside each small replaced block, a character-level diff inside large ones), so 100 KB documents
-take well under a second.
+computed on the changed blocks of a word-level diff only: patience-diff anchors (words unique in
+both texts) cut the texts into short segments, difflib aligns the words of each segment, and
+Levenshtein runs inside each small replaced block (a character-level diff inside large ones). The
+result is an upper bound on the true distance, equal to it when changes are scattered; the whole
+set of 64 documents takes about 20 s.
 
 ``--all-corpus`` instead runs :func:`archive_cli.ingest.extract` on every file in the corpus and
 prints the outcome counts: ok by format (and encoding), failed by reason.
@@ -57,14 +59,42 @@ def _block_distance(a: str, b: str) -> int:
     return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag != "equal")
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Edit distance, exact inside each differing block of a word-level diff (an upper bound on
-    the true distance, and equal to it when the texts differ in scattered places)."""
+def _anchors(wa: list[str], wb: list[str]) -> list[tuple[int, int]]:
+    """Patience-diff anchors: words occurring once in each text, in an order both agree on
+    (longest increasing subsequence). They cut the texts into small segments to diff."""
+    import bisect
+    from collections import Counter
+
+    ca, cb = Counter(wa), Counter(wb)
+    where_b = {w: j for j, w in enumerate(wb) if cb[w] == 1}
+    pairs = [(i, where_b[w]) for i, w in enumerate(wa) if ca[w] == 1 and w in where_b]
+    tails: list[int] = []  # LIS over the b positions, keeping back-pointers
+    tail_idx: list[int] = []
+    back = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        pos = bisect.bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_idx.append(k)
+        else:
+            tails[pos] = j
+            tail_idx[pos] = k
+        back[k] = tail_idx[pos - 1] if pos else -1
+    out = []
+    k = tail_idx[-1] if tail_idx else -1
+    while k >= 0:
+        out.append(pairs[k])
+        k = back[k]
+    return out[::-1]
+
+
+def _segment_distance(wa: list[str], wb: list[str]) -> int:
     from difflib import SequenceMatcher
 
-    wa, wb = a.split(" "), b.split(" ")
-    sm = SequenceMatcher(None, wa, wb, autojunk=False)
+    if not wa or not wb:
+        return len(" ".join(wa or wb)) + 1 if (wa or wb) else 0
     total = 0
+    sm = SequenceMatcher(None, wa, wb, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             continue
@@ -77,6 +107,19 @@ def edit_distance(a: str, b: str) -> int:
             total += _block_distance(sa, sb)
         else:
             total += _levenshtein(sa, sb)
+    return total
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edit distance between two space-separated texts: exact inside each differing block of a
+    word-level diff, so an upper bound that equals the true distance when changes are scattered.
+    Patience anchors first split the texts so the diff never runs on 100 KB at once."""
+    wa, wb = a.split(" "), b.split(" ")
+    total = 0
+    prev_i = prev_j = 0
+    for i, j in _anchors(wa, wb) + [(len(wa), len(wb))]:
+        total += _segment_distance(wa[prev_i:i], wb[prev_j:j])
+        prev_i, prev_j = i + 1, j + 1
     return total
 
 
