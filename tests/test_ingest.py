@@ -74,6 +74,10 @@ def test_vni_text_file():
     assert got.text == VI
 
 
+def test_vni_base_plus_mark_variants():
+    assert legacy.vni_decode("tyû leä, kyû luaät, chiùnh") == "tỷ lệ, kỷ luật, chính"
+
+
 def test_mixed_tcvn3_and_vni_line_by_line():
     lines = TCVN3.splitlines() + VNI.splitlines() + ["Hµ Néi", "Haø Noäi", "Quyeát ñònh"]
     got = extract("a.txt", "\n".join(lines).encode("latin-1"))

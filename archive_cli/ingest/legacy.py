@@ -60,10 +60,12 @@ def _tcvn3_table(pdf: bool = False) -> dict[int, str]:
 @lru_cache(maxsize=1)
 def _vni_tables() -> tuple[re.Pattern[str], dict[str, str]]:
     pairs: dict[str, str] = {r["vni"]: r["unicode"] for r in _rows()}
-    # VNI has one-byte toned i (í ì æ ó ò), but converters and some typists write i + mark.
-    for mark, lower in zip("ùøûõï", "íìỉĩị"):
-        pairs.setdefault("i" + mark, lower)
-        pairs.setdefault("I" + mark.upper(), lower.upper())
+    # VNI has one-byte toned i (í ì æ ó ò) and ỷ ỵ (ë î), but converters and typists also
+    # write the base letter + mark (kyû = kỷ).
+    for base, marks, letters in (("i", "ùøûõï", "íìỉĩị"), ("y", "ûï", "ỷỵ")):
+        for mark, lower in zip(marks, letters):
+            pairs.setdefault(base + mark, lower)
+            pairs.setdefault(base.upper() + mark.upper(), lower.upper())
     # Typists mixed the case of base and mark ("Aù"); the letter takes the base's case.
     for seq, uni in list(pairs.items()):
         if len(seq) != 2:
