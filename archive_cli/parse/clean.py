@@ -270,7 +270,7 @@ def _markdown_blocks(lines: list[str]) -> list[Block]:
         line = raw.rstrip()
         if "|" in line and line.strip() != "|":
             # Inline table cells ("---------- | CỘNG HÒA … | ") become separate units.
-            cells = [c for c in re.split(r"\s*\|\s*", line)]
+            cells = _PIPE_RE.split(line)
             if len(cells) > 1:
                 if unit:
                     blocks.extend(_paragraphs_of_unit(unit, 0))
@@ -334,6 +334,9 @@ _POSTED_RE = re.compile(r"^\s*(?:Cập nhật(?: lúc)?|Ngày đăng|Đăng ngà
                         r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})", re.I)
 _BANNER_DATE_RANGE_RE = re.compile(r"\(\s*\d{1,2}/\d{1,2}(?:/\d{4})?\s*-\s*\d{1,2}/\d{1,2}/\d{4}\s*\)")
 _COLUMNS_RE = re.compile(r"\t+|\s{3,}")
+_MULTISPACE_RE = re.compile(r"[ ]{2,}")
+_TRAILING_RULE_RE = re.compile(r"-{3,}\s*$")
+_PIPE_RE = re.compile(r"\s*\|\s*")
 
 
 def _is_banner(s: str) -> bool:
@@ -373,13 +376,14 @@ def _plain_blocks(text: str) -> tuple[list[Block], str | None, list[str]]:
         if pm and len(s) < 80:
             published = published or iso_date(pm.group("d"), pm.group("m"), pm.group("y"))
             continue
-        s = re.sub(r"-{3,}\s*$", "", s).rstrip() if len(s) > 20 and not _SEPARATOR_RE.match(s) else s
+        if len(s) > 20 and "---" in s and not _SEPARATOR_RE.match(s):
+            s = _TRAILING_RULE_RE.sub("", s).rstrip()  # "…trên địa bàn tỉnh.----"
         cells = [c.strip() for c in _COLUMNS_RE.split(s) if c.strip()]
         if len(cells) > 1:
             for k, c in enumerate(cells):
-                blocks.append(Block(re.sub(r"[ ]{2,}", " ", c), col=0 if k == 0 else 1))
+                blocks.append(Block(_MULTISPACE_RE.sub(" ", c), col=0 if k == 0 else 1))
         else:
-            blocks.append(Block(re.sub(r"[ ]{2,}", " ", s)))
+            blocks.append(Block(_MULTISPACE_RE.sub(" ", s)))
     return blocks, published, site
 
 

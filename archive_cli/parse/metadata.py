@@ -142,6 +142,8 @@ def _number(blocks: list[Block], end: int) -> tuple[str | None, int | None]:
             return canon_number(em.group("n")), i
         if re.fullmatch(r"S[ốố]\s*(?:hiệu)?\s*:?", t) and i + 1 < len(blocks):
             t = "Số: " + blocks[i + 1].text
+        if len(t) > 500:
+            continue  # a paragraph, not the Số line
         m = NUMBER_LINE_RE.search(t)
         before = t[:m.start()] if m else ""
         if m and (not re.search(r"[^\W\d_]", before) or re.fullmatch(r"\W*(?:Luật|LUẬT|Pháp lệnh)\s*", before)):
@@ -159,7 +161,7 @@ _ISSUED_EN_RE = re.compile(r"^(?:Issued|Dated?|Date of issue|Adopted|Signed)(?:\
 def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
     for i in range(min(end + 3, len(blocks))):
         t = blocks[i].text
-        m = PLACE_DATE_RE.search(t)
+        m = PLACE_DATE_RE.search(t) if len(t) <= 300 else None  # header lines are short
         if m:
             place = _clean_place(m.group("place"))
             return place, date_from_match(m)

@@ -39,6 +39,7 @@ _EN_HEADINGS = re.compile(
     r"^(?:\d{1,2}\.?\s+)?(?:Purpose|Scope|Background|Guidance|Implementation|Responsibilities|Objectives?|"
     r"Definitions|Procedures?|Introduction|Summary|Policy|Applicability|Roles and Responsibilities|"
     r"Effective Date|References|Monitoring|Reporting|Annex(?:es)?)(?:\s+\w+){0,4}\s*:?$", re.I)
+_ENDS_SENTENCE_RE = re.compile(r"[.;]\s*$")
 _SENTENCE_END = re.compile(r"(?:[.;:,…]|\./\.)\s*$")
 _MD_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$|^(#{1,6})[ \t]*$")
 NUM_IN_HEADING = re.compile(
@@ -82,7 +83,7 @@ def classify(block: Block, *, english: bool = False) -> _Heading | None:
                 if len(bp) > len(pre) and t.startswith(bp):
                     return _Heading(level, rank, pre, bp[len(pre):].strip(), t[len(bp):].strip())
                 return _Heading(level, rank, pre, "", txt)
-            if block.bold or (len(txt) <= 150 and not re.search(r"[.;]\s*$", txt)):
+            if block.bold or (len(txt) <= 150 and not _ENDS_SENTENCE_RE.search(txt)):
                 return _Heading(level, rank, pre, txt.rstrip(":").strip() if txt.endswith(":") else txt)
             return _Heading(level, rank, pre, "", txt)
         if level == "roman":
