@@ -36,6 +36,7 @@ def test_benchmark_smoke(tmp_path):
     report = json.loads(cp.stdout)
     assert {"machine", "sizes", "startup", "targets", "verdicts"} <= report.keys()
     assert report["machine"]["nproc"] >= 1 and report["machine"]["python"]
+    assert report["code"]["archive_cli"].endswith("__init__.py")
     size = report["sizes"]["20"]
     assert size["corpus"]["documents"] == 20 and size["corpus"]["raw_bytes"] > 0
     assert len(list((out / "docs-20").rglob("*.txt"))) == 20

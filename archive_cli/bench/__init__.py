@@ -130,9 +130,17 @@ def machine_info(args_line: list[str]) -> dict:
         "python": platform.python_version(), "whoosh": wv,
         "ripgrep": _tool_version(["rg", "--version"]), "recoll": _tool_version(["recollq", "-v"]),
         "root": hasattr(os, "geteuid") and os.geteuid() == 0,
+        "load_average_at_start": _load(),
         "command": " ".join([Path(sys.executable).name, "-m", "archive_cli.bench", *args_line]),
         "archive_command": " ".join(archive_cmd()),
     }
+
+
+def _load():
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (OSError, AttributeError):
+        return None
 
 
 def _tool_version(cmd: list[str]) -> str | None:
@@ -147,6 +155,45 @@ def _tool_version(cmd: list[str]) -> str | None:
         return None
 
 
+def code_under_test(work: Path, env: dict, snapshot: str | None) -> dict:
+    """Which archive_cli the subprocesses run, and its git state; with ``snapshot``, extract that
+    revision's package into the work folder and put it first on PYTHONPATH."""
+    import subprocess
+
+    repo = corpus.REPO
+    info: dict = {"snapshot": snapshot}
+
+    def git(*a: str) -> str | None:
+        try:
+            cp = subprocess.run(["git", "-C", str(repo), *a], capture_output=True, text=True, timeout=60)
+            return cp.stdout.strip() if cp.returncode == 0 else None
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+    if snapshot:
+        commit = git("rev-parse", snapshot)
+        if not commit:
+            raise SystemExit(f"--snapshot: {snapshot!r} is not a revision of {repo}")
+        dest = work / f"src-{commit[:10]}"
+        if not (dest / "archive_cli").is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            tar = subprocess.run(["git", "-C", str(repo), "archive", commit, "archive_cli"], capture_output=True, check=True)
+            subprocess.run(["tar", "-x", "-C", str(dest)], input=tar.stdout, check=True)
+        env["PYTHONPATH"] = os.pathsep.join(x for x in (str(dest), env.get("PYTHONPATH")) if x)
+        info["git_commit"] = commit
+    else:
+        info["git_commit"] = git("rev-parse", "HEAD")
+        dirty = git("status", "--porcelain", "--", "archive_cli")
+        info["uncommitted_changes"] = [l[3:] for l in (dirty or "").splitlines() if "archive_cli/bench" not in l]
+    try:
+        cp = subprocess.run([sys.executable, "-c", "import archive_cli; print(archive_cli.__file__)"],
+                            capture_output=True, text=True, env=env, cwd=str(work), timeout=60)
+        info["archive_cli"] = cp.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        info["archive_cli"] = None
+    return info
+
+
 # --- import ------------------------------------------------------------------------------------
 def bench_import(work: Path, docs: Path, flat: Path, n: int, raw: int, env: dict, baselines: bool) -> dict:
     arch = work / f"archive-{n}"
@@ -154,7 +201,12 @@ def bench_import(work: Path, docs: Path, flat: Path, n: int, raw: int, env: dict
     log(f"{n}: archive import ({n} documents)…")
     ours = run_measured([*archive_cmd(), "--archive", str(arch), "import", str(docs), "--json"], env=env)
     ours["documents_per_s"] = round(n / ours["seconds"], 1)
+    ours["load_average_after"] = _load()
     ours["indexed_documents"] = _stats_documents(arch, env)
+    ours["valid"] = ours["exit_code"] == 0 and ours["indexed_documents"] == n
+    if not ours["valid"]:
+        log(f"{n}: WARNING: import exit {ours['exit_code']}, {ours['indexed_documents']} documents indexed: "
+            + ours["stderr_tail"][-300:])
     log(f"{n}: ours {ours['seconds']:.1f} s, {ours['documents_per_s']} docs/s, exit {ours['exit_code']}")
     result = {"ours": ours, "baseline_whoosh": None, "baseline_recoll": None}
     index_bytes = tree_bytes(arch / "index")
@@ -174,6 +226,7 @@ def bench_import(work: Path, docs: Path, flat: Path, n: int, raw: int, env: dict
         except (ValueError, IndexError, OSError):
             pass
         base["documents_per_s"] = round(n / base["seconds"], 1)
+        base["load_average_after"] = _load()
         result["baseline_whoosh"] = base
         result["ratio_docs_per_s_ours_over_whoosh"] = _ratio(ours["documents_per_s"], base["documents_per_s"])
         result["ratio_peak_rss_ours_over_whoosh"] = _ratio(ours["peak_rss_single_process_mb"],
@@ -257,7 +310,11 @@ def bench_search(work: Path, flat: Path, n: int, number: str, reps: int, env: di
                          "warm": stats_ms(warm), "exit_code": cp.returncode, **info}
         for tool, why in skipped.items():
             row[tool] = {"skipped": why}
-        ours = row["ours"]["warm"]["median_ms"]
+        ok = row["ours"]["exit_code"] in (0, 1) and isinstance(row["ours"].get("hits"), int)
+        row["ours"]["valid"] = ok
+        if not ok:
+            log(f"{n}: WARNING: search {q['class']} failed: {row['ours'].get('stderr_tail', '')[-300:]}")
+        ours = row["ours"]["warm"]["median_ms"] if ok else None
         ratios = {}
         for tool in ("minimal_whoosh", "ripgrep", "recoll"):
             base = row.get(tool, {}).get("warm", {}).get("median_ms") if "warm" in row.get(tool, {}) else None
@@ -266,18 +323,20 @@ def bench_search(work: Path, flat: Path, n: int, number: str, reps: int, env: di
         row["query"] = {"ours": q["ours"], "baselines": {"minimal_whoosh": q["whoosh"], "ripgrep": q["rg"],
                                                           "recoll": q["recoll"]}}
         per_class[q["class"]] = row
-        log(f"{n}: search {q['class']}: ours {ours} ms (total {row['ours'].get('hits')}), "
+        log(f"{n}: search {q['class']}: ours {row['ours']['warm']['median_ms']} ms (total {row['ours'].get('hits')}), "
             + ", ".join(f"{t} {row[t]['warm']['median_ms']} ms" for t in tools if t != "ours"))
-    medians = [per_class[c]["ours"]["warm"]["median_ms"] for c in per_class]
-    summary = {"ours_class_spread_max_over_min": _ratio(max(medians), min(medians)),
-               "ours_median_of_class_medians_ms": sorted(medians)[len(medians) // 2]}
+    medians = [per_class[c]["ours"]["warm"]["median_ms"] for c in per_class if per_class[c]["ours"]["valid"]]
+    summary = {"valid_classes": len(medians),
+               "ours_class_spread_max_over_min": _ratio(max(medians), min(medians)) if medians else None,
+               "ours_median_of_class_medians_ms": sorted(medians)[len(medians) // 2] if medians else None}
     for tool in ("minimal_whoosh", "ripgrep", "recoll"):
         rs = [per_class[c]["ratios"][f"ours_over_{tool}"] for c in per_class]
         rs = [r for r in rs if r is not None]
         summary[f"ours_over_{tool}_max"] = max(rs) if rs else None
     cold_method = ("drop_caches before each class's first run" if can_drop
                    else "cold = first run of each class after the index was written (not root: page cache not dropped)")
-    return {"classes": per_class, "summary": summary, "cold_method": cold_method, "repetitions": reps}
+    return {"classes": per_class, "summary": summary, "cold_method": cold_method, "repetitions": reps,
+            "load_average_after": _load()}
 
 
 def _hits(tool: str, cp) -> dict:
@@ -285,7 +344,7 @@ def _hits(tool: str, cp) -> dict:
     if tool == "ours":
         try:
             return {"hits": json.loads(out).get("total")}
-        except ValueError:
+        except (ValueError, AttributeError):
             return {"hits": None, "stderr_tail": cp.stderr.decode("utf-8", "replace")[-300:]}
     if tool == "recoll":
         return {"hits_listed": len([l for l in out.splitlines() if l.startswith("file://")])}
@@ -356,8 +415,13 @@ def _fmt(x, unit: str = "") -> str:
 
 def markdown(report: dict) -> str:
     m = report["machine"]
+    c = report.get("code") or {}
     lines = [f"Benchmark of {m['date'][:10]} on {m['nproc']} cores, Python {m['python']}, whoosh-reloaded "
-             f"{m['whoosh']}; `{m['command']}`.", "",
+             f"{m['whoosh']}; `{m['command']}`; load average {m.get('load_average_at_start')} at start, "
+             f"{m.get('load_average_at_end')} at end; archive-cli at commit {(c.get('git_commit') or '?')[:10]}"
+             + (" (snapshot)" if c.get("snapshot") else
+                f" with uncommitted changes in {len(c['uncommitted_changes'])} files" if c.get("uncommitted_changes") else "")
+             + ".", "",
              "| N | measure | archive-cli | baseline | ours / baseline | target |",
              "|---:|---|---:|---:|---:|---|"]
     for size, r in report["sizes"].items():
@@ -365,7 +429,8 @@ def markdown(report: dict) -> str:
         if imp:
             o, b = imp["ours"], imp.get("baseline_whoosh") or {}
             rec = imp.get("baseline_recoll") or {}
-            lines.append(f"| {size} | import, docs/s | {_fmt(o['documents_per_s'])} | {_fmt(b.get('documents_per_s'))}"
+            bad = "" if o.get("valid", True) else " **(failed)**"
+            lines.append(f"| {size} | import, docs/s | {_fmt(o['documents_per_s'])}{bad} | {_fmt(b.get('documents_per_s'))}"
                          f" (Whoosh, 1 process) | {_fmt(imp.get('ratio_docs_per_s_ours_over_whoosh'))}× | ≥ 1.0× |")
             if rec.get("documents_per_s"):
                 lines.append(f"| {size} | import, docs/s vs recollindex | {_fmt(o['documents_per_s'])} | "
@@ -386,8 +451,9 @@ def markdown(report: dict) -> str:
                 bw = row.get("minimal_whoosh", {}).get("warm", {}).get("median_ms")
                 rg = row.get("ripgrep", {}).get("warm", {}).get("median_ms")
                 rc = row.get("recoll", {}).get("warm", {}).get("median_ms")
+                bad = "" if o.get("valid", True) else " **(failed)**"
                 lines.append(
-                    f"| {size} | search {cls}, ms warm median (p90; cold) | {_fmt(o['warm']['median_ms'])} "
+                    f"| {size} | search {cls}, ms warm median (p90; cold) | {_fmt(o['warm']['median_ms'])}{bad} "
                     f"({_fmt(o['warm']['p90_ms'])}; {_fmt(o['cold_ms'])}) | Whoosh {_fmt(bw)} · rg {_fmt(rg)} · "
                     f"recoll {_fmt(rc)} | {_fmt(row['ratios']['ours_over_minimal_whoosh'])}× · "
                     f"{_fmt(row['ratios']['ours_over_ripgrep'])}× · {_fmt(row['ratios']['ours_over_recoll'])}× | "
@@ -415,6 +481,10 @@ def parse_args(argv: list[str] | None):
     ap.add_argument("--seed", type=int, default=20240315)
     ap.add_argument("--markdown", action="store_true", help="print the Markdown table on stdout instead of JSON")
     ap.add_argument("--no-drop-caches", action="store_true", help="never drop the page cache, even as root")
+    ap.add_argument("--snapshot", nargs="?", const="HEAD", metavar="REV",
+                    help="measure the archive_cli of git revision REV (default HEAD), extracted into the work "
+                         "folder, instead of the installed one (uncommitted edits in a shared tree then "
+                         "cannot change the code under test halfway through a run)")
     args = ap.parse_args(argv)
     try:
         args.size_list = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -433,9 +503,13 @@ def main(argv: list[str] | None = None) -> int:
     source = args.corpus or corpus.default_corpus_dir()
     env = dict(os.environ, NO_COLOR="1", PYTHONWARNINGS="ignore")
     env.pop("ARCHIVE_HOME", None)
+    source = source.resolve()
+    code = code_under_test(work, env, args.snapshot)
+    old_cwd = os.getcwd()
+    os.chdir(work)  # the current folder (first on a `python -c` path) never shadows the code under test
     baselines = not args.skip_baselines
     can_drop = not args.no_drop_caches and hasattr(os, "geteuid") and os.geteuid() == 0 and drop_caches()
-    report: dict = {"machine": machine_info(argv_line), "work_dir": str(work), "kept": bool(args.out),
+    report: dict = {"machine": machine_info(argv_line), "code": code, "work_dir": str(work), "kept": bool(args.out),
                     "corpus_source": str(source), "targets": TARGETS, "sizes": {}, "startup": None}
     try:
         if args.only in (None, "import", "search"):
@@ -457,7 +531,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.only in (None, "startup"):
             report["startup"] = bench_startup(env)
         report["verdicts"] = verdicts(report)
+        report["machine"]["load_average_at_end"] = _load()
     finally:
+        os.chdir(old_cwd)
         if not args.out:
             shutil.rmtree(work, ignore_errors=True)
     table = markdown(report)
