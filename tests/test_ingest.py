@@ -148,6 +148,12 @@ def test_tcvn3_pdf_code_points():
     assert legacy.tcvn3_decode("Th«ng t\u2212 x\u2219 héi", pdf=True) == "Thông tư xã hội"
 
 
+def test_pdf_split_syllables_rejoined():
+    from archive_cli.ingest.pdf import join_split_syllables
+
+    assert join_split_syllables("v ùng c òn l ý Ch ỉ, điểm a và b") == "vùng còn lý Chỉ, điểm a và b"
+
+
 def test_crlf_and_control_characters_cleaned():
     got = extract("a.txt", b"one\r\ntwo\x07\r\nthree\r\n")
     assert got.text == "one\ntwo\nthree\n"

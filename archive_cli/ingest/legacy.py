@@ -28,14 +28,23 @@ _VN1_EXTRA = {
 _PDF_EXTRA = {0x2212: "ư", 0x2219: "ã"}
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-_VOWELS = (
-    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi oo ôi ơi ua uâ uê ui uô "
-    "uơ uy ưa ưi ươ ưu yê iêu yêu oai oay oao oeo uây uôi uya uyê uyu ươi ươu"
-).split()
+# A syllable is onset + rhyme; the rhyme table follows Vietnamese phonotactics closely enough to
+# reject the near-misses a wrong decoding makes ("tỉng" for tổng: -ing is not a rhyme; -nh, -ch
+# follow only a, ê, i, uy, oa, uê; ă and â never end a syllable).
+_OPEN = "ai ao au ay âu ây eo êu iu oi ôi ơi ui ưi ưu iêu yêu oai oay oao oeo uây uôi ươi ươu uyu ia ua ưa uya a e ê i o ô ơ u ư y oa oe uê uy uơ"
+_NG_C = "a ă â e o ô ơ u ư iê yê uô ươ oa oă uâ oo uyê oe"
+_NH_CH = "a ê i uy oa uê"
+_MNPT = "a ă â e ê i o ô ơ u ư iê yê uô ươ oa oă uâ uyê oe uê uy"
+
+
+def _alt(words: str) -> str:
+    return "(?:" + "|".join(sorted(words.split(), key=len, reverse=True)) + ")"
+
+
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-    r"(?:" + "|".join(sorted(_VOWELS, key=len, reverse=True)) + r")"
-    r"(?:ch|nh|ng|[cmnpt])?"
+    r"(?:" + _alt(_OPEN) + "|" + _alt(_NG_C) + "(?:ng|c)|" + _alt(_NH_CH) + "(?:nh|ch)|"
+    + _alt(_MNPT) + "[mnpt])"
 )
 # Words: runs between white space and ASCII punctuation, so Latin-1 symbols (¸ · µ) stay inside
 # the word they disfigure and make it invalid.

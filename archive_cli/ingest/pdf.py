@@ -59,6 +59,8 @@ def read_pdf(data: bytes) -> Extracted:
         except Exception:
             pass
     text, encoding = legacy.decode_text(text, pdf=True)
+    if encoding:
+        text = join_split_syllables(text)
     # No PDF Title in metadata: in the corpus it is a file name ("Ke hoach 2005.doc"), a web site
     # or TCVN3 mojibake, never something the parser should prefer over the text.
     return Extracted(text, "pdf", encoding)
@@ -88,3 +90,22 @@ def _allow_abbreviated_filters() -> None:
 
     if hasattr(pypdf.filters, "_deprecate_inline_image_filters"):
         pypdf.filters._deprecate_inline_image_filters = lambda **_: None
+
+
+_VOWEL_START = "aăâeêioôơuưyàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
+_SPLIT = re.compile(
+    r"(?<![^\W\d_])(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx]) ([" + _VOWEL_START + r"][^\W\d_]*)",
+    re.IGNORECASE,
+)
+
+
+def join_split_syllables(text: str) -> str:
+    """Re-join syllables a .VnTime text layer split before a toned vowel ("v ùng" → "vùng"):
+    a lone consonant cluster is never a Vietnamese word, so the join is safe when it makes one."""
+    from .legacy import is_syllable
+
+    def join(m: re.Match[str]) -> str:
+        word = m.group(1) + m.group(2)
+        return word if is_syllable(word) else m.group(0)
+
+    return _SPLIT.sub(join, text)
