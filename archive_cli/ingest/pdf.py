@@ -60,7 +60,7 @@ def read_pdf(data: bytes) -> Extracted:
             pass
     text, encoding = legacy.decode_text(text, pdf=True)
     if encoding:
-        text = join_split_syllables(text)
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", join_split_syllables(text))
     # No PDF Title in metadata: in the corpus it is a file name ("Ke hoach 2005.doc"), a web site
     # or TCVN3 mojibake, never something the parser should prefer over the text.
     return Extracted(text, "pdf", encoding)
@@ -92,9 +92,12 @@ def _allow_abbreviated_filters() -> None:
         pypdf.filters._deprecate_inline_image_filters = lambda **_: None
 
 
+# The same text layers put a space before closing punctuation ("năm ;", "4,9 %").
+# Layout mode can also break such a line inside a word, at the gap: "ch\nỉ", "hiện\n;".
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S)[ \n]+([;,.%)!?])(?=\s|$)", re.M)
 _VOWEL_START = "aăâeêioôơuưyàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
 _SPLIT = re.compile(
-    r"(?<![^\W\d_])(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx]) ([" + _VOWEL_START + r"][^\W\d_]*)",
+    r"(?<![^\W\d_])(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])[ \n]+([" + _VOWEL_START + r"][^\W\d_]*)",
     re.IGNORECASE,
 )
 
