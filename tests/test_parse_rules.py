@@ -168,3 +168,19 @@ def test_urgency_secrecy_and_closing_blocks_are_not_sections():
     assert [s.number for s in d.sections] == ["1"]
     assert "Nơi nhận" in d.sections[0].text  # closing text stays text, never a heading
     assert not any(n.heading.startswith(("Nơi nhận", "KT.", "PHÓ")) for s in d.sections for n in s.walk())
+
+
+def test_portal_menu_and_footer_are_dropped():
+    text = ("• /upload/images/banner/top1.jpg\nCỔNG THÔNG TIN\nCỔNG THÔNG TIN\nMenu\nTrang chủ\nGiới thiệu\n"
+            "Tin tức - Sự kiện\nVăn bản chỉ đạo\nHướng dẫn tuyên truyền chuyển đổi số\n"
+            "Cập nhật lúc 09:12 - 06/11/2023\nNgày 02/11/2023, Ban Tuyên giáo Huyện ủy ban hành Hướng dẫn "
+            "tuyên truyền chuyển đổi số.\nHƯỚNG DẪN\ntuyên truyền chuyển đổi số\nI. MỤC ĐÍCH\nNội dung.\n"
+            "II. TỔ CHỨC THỰC HIỆN\nCác chi bộ thực hiện.\nChia sẻ\nIn bài viết\nTin liên quan\n"
+            "Một tin khác không thuộc văn bản\nĐịa chỉ: Thị trấn Yến Lạc\n")
+    d = parse(text)
+    for chrome in ("Trang chủ", "Giới thiệu", "Tin tức - Sự kiện", "Chia sẻ", "Tin liên quan", "Một tin khác",
+                   "Địa chỉ", "CỔNG THÔNG TIN"):
+        assert chrome not in d.body
+    assert d.published == "2023-11-06" and d.issued == "2023-11-02"
+    assert [(s.number, s.kind) for s in d.sections] == [("I", "purpose"), ("II", "implementation")]
+    assert d.sections[-1].text == "Các chi bộ thực hiện."

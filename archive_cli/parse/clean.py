@@ -334,6 +334,12 @@ _POSTED_RE = re.compile(r"^\s*(?:Cập nhật(?: lúc)?|Ngày đăng|Đăng ngà
                         r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>\d{4})", re.I)
 _BANNER_DATE_RANGE_RE = re.compile(r"\(\s*\d{1,2}/\d{1,2}(?:/\d{4})?\s*-\s*\d{1,2}/\d{1,2}/\d{4}\s*\)")
 _COLUMNS_RE = re.compile(r"\t+|\s{3,}")
+_MENU_RE = re.compile(r"^(?:Menu|MENU|Danh mục)\s*$")
+# A navigation entry: a few words, no sentence punctuation, no digits.
+_MENU_ITEM_RE = re.compile(r"^[^\W\d_][^.,;:!?\d]{0,40}$")
+_FOOTER_RE = re.compile(r"^(?:Chia sẻ|In bài viết|Tin liên quan|Tin khác|Các tin khác|Bản quyền|Tin cùng chuyên mục|"
+                        r"Bài viết liên quan|Xem thêm)\b", re.I)
+_CONTACT_RE = re.compile(r"^(?:Địa chỉ|Điện thoại|Email|E-mail|Fax|Hotline|ĐT)\s*:", re.I)
 _MULTISPACE_RE = re.compile(r"[ ]{2,}")
 _TRAILING_RULE_RE = re.compile(r"-{3,}\s*$")
 _PIPE_RE = re.compile(r"\s*\|\s*")
@@ -362,6 +368,7 @@ def _plain_blocks(text: str) -> tuple[list[Block], str | None, list[str]]:
     published: str | None = None
     site: list[str] = []
     blocks: list[Block] = []
+    in_menu = False
     for i, raw in enumerate(lines):
         s = raw.strip()
         if not s:
@@ -369,6 +376,17 @@ def _plain_blocks(text: str) -> tuple[list[Block], str | None, list[str]]:
         if i < 80 and s in repeated:
             if s not in site:
                 site.append(s)
+            continue
+        if webby and _MENU_RE.match(s):
+            in_menu = True  # the entries that follow "Menu" are navigation, up to the first real line
+            continue
+        if in_menu:
+            if i < 80 and _MENU_ITEM_RE.match(s) and not _SEPARATOR_RE.match(s):
+                continue
+            in_menu = False
+        if webby and _FOOTER_RE.match(s) and i > len(lines) // 3:
+            break  # share bar, related news, copyright: the page after the article
+        if webby and _CONTACT_RE.match(s):
             continue
         if _IMG_RE.match(s) or _DOMAIN_RE.match(s) or _UI_RE.match(s) or _is_banner(s):
             continue
