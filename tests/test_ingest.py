@@ -130,6 +130,9 @@ def test_capital_ã_before_ellipsis_is_not_mojibake():
     FRENCH,
     "The quick brown fox jumps over the lazy dog.\nGuidelines for the implementation of the plan.\n",
     "Müller's Straße über Köln; señor niño; naïve coöperation, déjà vu, crème brûlée.\n",
+    "A ação do coração não é fácil; a população está à espera das informações até amanhã.\n",
+    "El niño comió en la cafetería; después, la señora pidió más información. ¿Dónde está?\n",
+    "La città è più bella di quanto pensassi; perché non andiamo là domani? Così è.\n",
 ])
 @pytest.mark.parametrize("codec", ["utf-8", "cp1252"])
 def test_english_and_french_left_alone(text, codec):
