@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import IngestError
+from ..i18n import _
 from ..text.normalize import nfc
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc", ".pdf", ".rtf")
@@ -52,7 +53,7 @@ def extract(name: str, data: bytes) -> Extracted:
     from .sniff import sniff
 
     if not data.strip(b" \t\r\n\x00\x0b\x0c"):
-        raise IngestError("the file is empty")
+        raise IngestError(_("the file is empty"))
     kind = ""
     try:
         kind = sniff(name, data)
@@ -60,13 +61,14 @@ def extract(name: str, data: bytes) -> Extracted:
     except IngestError:
         raise
     except (MemoryError, RecursionError):
-        raise IngestError(f"the {kind} file is too large or too deeply nested to read".replace("  ", " ")) from None
+        message = _("the {kind} file is too large or too deeply nested to read").format(kind=kind)
+        raise IngestError(message.replace("  ", " ")) from None
     except Exception as exc:  # a reader bug must stay one file's failure, never stop a batch
-        what = f"the {kind} file".replace("  ", " ")
-        raise IngestError(f"{what} could not be read (internal error: {type(exc).__name__})") from None
+        message = _("the {kind} file could not be read (internal error: {error})")
+        raise IngestError(message.format(kind=kind, error=type(exc).__name__).replace("  ", " ")) from None
     result.text = _tidy(result.text)
     if not result.text.strip():
-        raise IngestError(f"the {result.format} file contains no text")
+        raise IngestError(_("the {format} file contains no text").format(format=result.format))
     return result
 
 

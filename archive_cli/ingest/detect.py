@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..errors import IngestError
+from ..i18n import _
 from . import legacy
 
 SAMPLE = 256 * 1024
@@ -109,11 +110,11 @@ def _fallback(data: bytes) -> tuple[str, str]:
     best = from_bytes(data[:SAMPLE]).best()
     # Coherence 0 means no language was recognised: random bytes that merely decode.
     if best is None or best.encoding is None or best.coherence < 0.1:
-        raise IngestError("the bytes are not text in any known encoding")
+        raise IngestError(_("the bytes are not text in any known encoding"))
     try:
         return data.decode(best.encoding), best.encoding
     except (UnicodeDecodeError, LookupError):
-        raise IngestError("the bytes are not text in any known encoding") from None
+        raise IngestError(_("the bytes are not text in any known encoding")) from None
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -124,7 +125,7 @@ def decode(data: bytes) -> tuple[str, str]:
             try:
                 text = data[len(bom):].decode(codec)
             except UnicodeDecodeError:
-                raise IngestError(f"the file starts with a {name} mark but is not valid {name}") from None
+                raise IngestError(_("the file starts with a {name} mark but is not valid {name}").format(name=name)) from None
             return _after_unicode(text, name)
     utf16 = _looks_utf16(data[:4096] if len(data) >= 4096 else data[: len(data) - len(data) % 2])
     if utf16:
@@ -133,7 +134,7 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     if is_binary(data):
-        raise IngestError("the file is binary, not a text document")
+        raise IngestError(_("the file is binary, not a text document"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

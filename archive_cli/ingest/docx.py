@@ -10,6 +10,7 @@ import io
 import zipfile
 
 from ..errors import IngestError
+from ..i18n import _
 from . import Extracted
 
 MAX_UNZIPPED = 200 * 1024 * 1024  # a zip bomb is refused before python-docx expands it
@@ -20,9 +21,9 @@ def _check_zip(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             total = sum(info.file_size for info in zf.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise IngestError("the .docx file is damaged (not a readable zip)") from None
+        raise IngestError(_("the .docx file is damaged (not a readable zip)")) from None
     if total > MAX_UNZIPPED:
-        raise IngestError("the .docx file expands to more than 200 MB")
+        raise IngestError(_("the .docx file expands to more than 200 MB"))
 
 
 def _run_font(run, para_font: str) -> str:
@@ -100,7 +101,7 @@ def read_docx(data: bytes) -> Extracted:
     except IngestError:
         raise
     except Exception:
-        raise IngestError("the .docx file is damaged and cannot be read") from None
+        raise IngestError(_("the .docx file is damaged and cannot be read")) from None
     text = "\n".join(lines)
     encoding = "+".join(sorted(used, key=["tcvn3", "vni"].index)) or None
     if encoding is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..errors import IngestError
+from ..i18n import _
 from . import Extracted
 
 MAX_HTML = 30 * 1024 * 1024
@@ -31,7 +32,7 @@ def read_html(data: bytes) -> Extracted:
     import trafilatura
 
     if len(data) > MAX_HTML:
-        raise IngestError("the HTML page is larger than 30 MB")
+        raise IngestError(_("the HTML page is larger than 30 MB"))
     html, encoding = _decode(data)
     try:
         text = trafilatura.extract(

@@ -11,6 +11,7 @@ import logging
 import re
 
 from ..errors import IngestError
+from ..i18n import _
 from . import Extracted
 
 MAX_PAGES = 5000
@@ -31,26 +32,26 @@ def read_pdf(data: bytes) -> Extracted:
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):
-                    raise IngestError("the PDF is password-protected")
+                    raise IngestError(_("the PDF is password-protected"))
             except IngestError:
                 raise
             except Exception:
-                raise IngestError("the PDF is encrypted with a method that cannot be opened") from None
+                raise IngestError(_("the PDF is encrypted with a method that cannot be opened")) from None
         pages = reader.pages
         if len(pages) > MAX_PAGES:
-            raise IngestError(f"the PDF has more than {MAX_PAGES} pages")
+            raise IngestError(_("the PDF has more than {pages} pages").format(pages=MAX_PAGES))
         texts = [page.extract_text() or "" for page in pages]
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, OSError, ZeroDivisionError, AssertionError):
-        raise IngestError("the PDF is damaged and cannot be read") from None
+        raise IngestError(_("the PDF is damaged and cannot be read")) from None
     except Exception as exc:  # pypdf raises its own LimitReachedError & co. on hostile files
-        raise IngestError(f"the PDF cannot be read ({type(exc).__name__})") from None
+        raise IngestError(_("the PDF cannot be read ({error})").format(error=type(exc).__name__)) from None
     text = "\n\n".join(t.strip("\n") for t in texts)
     letters = sum(ch.isalpha() for ch in text)
     if letters < 20 * max(1, min(len(texts), 3)) // 3 or letters < 10:
-        raise IngestError("no text layer: scanned document")
+        raise IngestError(_("no text layer: scanned document"))
     if legacy.guess(text, pdf=True):
         # .VnTime PDFs: plain mode splits words at glyph-width changes ("t ướng"); layout mode
         # (several times slower, so only here) keeps them whole.

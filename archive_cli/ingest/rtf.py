@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..errors import IngestError
+from ..i18n import _
 from . import Extracted
 
 _TOKEN = re.compile(rb"\\([a-zA-Z]+)(-?\d+)? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([\r\n]+)|([^\\{}\r\n]+)", re.S)
@@ -87,7 +88,7 @@ def read_runs(data: bytes) -> list[tuple[str, str]]:
         word, arg, hexbyte, sym, brace, newline, plain = m.groups()
         if brace == b"{":
             if len(stack) > MAX_DEPTH:
-                raise IngestError("the RTF file nests groups too deeply")
+                raise IngestError(_("the RTF file nests groups too deeply"))
             stack.append((font, skip, uc))
             group_start = True
             continue

@@ -9,6 +9,7 @@ import io
 import re
 
 from ..errors import IngestError
+from ..i18n import _
 
 # Extensions under which plain text (or HTML / Markdown) is accepted.
 TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".xhtml", ".doc", ".rtf"}
@@ -55,18 +56,18 @@ def sniff(name: str, data: bytes) -> str:
     if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        raise IngestError("unsupported format: a WebP image (scanned pages need OCR first)")
+        raise IngestError(_("unsupported format: a WebP image (scanned pages need OCR first)"))
     for magic, what in _UNSUPPORTED_MAGIC:
         # Short magics that a sentence could start with ("MZ …", "ID3 …") count only in binary.
         if head.startswith(magic) and (len(magic) > 3 or b"\x00" in head[:256]):
-            hint = " (scanned pages need OCR first)" if "image" in what else ""
-            raise IngestError(f"unsupported format: {what}{hint}")
+            hint = _(" (scanned pages need OCR first)") if "image" in what else ""
+            raise IngestError(_("unsupported format: {what}{hint}").format(what=_(what), hint=hint))
     if _HTML.match(_ascii_head(head)):
         return "html"
     if suffix in (".htm", ".html", ".xhtml") and b"<" in head:
         return "html"
     if suffix not in TEXT_SUFFIXES:
-        raise IngestError(f"unsupported format {suffix}")
+        raise IngestError(_("unsupported format {suffix}").format(suffix=suffix))
     return "md" if suffix in MARKDOWN_SUFFIXES else "txt"
 
 
@@ -86,16 +87,16 @@ def _ole_kind(data: bytes) -> str:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             streams = {"/".join(entry) for entry in ole.listdir()}
     except Exception:
-        raise IngestError("the file is a damaged Office (OLE) file") from None
+        raise IngestError(_("the file is a damaged Office (OLE) file")) from None
     if "WordDocument" in streams:
         return "doc"
     if "Workbook" in streams or "Book" in streams:
-        raise IngestError("unsupported format .xls (Excel spreadsheet)")
+        raise IngestError(_("unsupported format .xls (Excel spreadsheet)"))
     if "PowerPoint Document" in streams:
-        raise IngestError("unsupported format .ppt (PowerPoint presentation)")
+        raise IngestError(_("unsupported format .ppt (PowerPoint presentation)"))
     if "EncryptedPackage" in streams:
-        raise IngestError("the Office document is password-protected (encrypted)")
-    raise IngestError("unsupported format: an Office (OLE) file that is not a Word document")
+        raise IngestError(_("the Office document is password-protected (encrypted)"))
+    raise IngestError(_("unsupported format: an Office (OLE) file that is not a Word document"))
 
 
 def _zip_kind(data: bytes) -> str:
@@ -105,13 +106,13 @@ def _zip_kind(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise IngestError("the file is a damaged zip container") from None
+        raise IngestError(_("the file is a damaged zip container")) from None
     if "word/document.xml" in names:
         return "docx"
     if any(n.startswith("xl/") for n in names):
-        raise IngestError("unsupported format .xlsx (Excel spreadsheet)")
+        raise IngestError(_("unsupported format .xlsx (Excel spreadsheet)"))
     if any(n.startswith("ppt/") for n in names):
-        raise IngestError("unsupported format .pptx (PowerPoint presentation)")
+        raise IngestError(_("unsupported format .pptx (PowerPoint presentation)"))
     if "content.xml" in names:
-        raise IngestError("unsupported format: an OpenDocument file (save it as .docx)")
-    raise IngestError("unsupported format: a zip archive (unpack it and import the files)")
+        raise IngestError(_("unsupported format: an OpenDocument file (save it as .docx)"))
+    raise IngestError(_("unsupported format: a zip archive (unpack it and import the files)"))

@@ -15,6 +15,7 @@ import struct
 from dataclasses import dataclass
 
 from ..errors import IngestError
+from ..i18n import _
 
 MAX_STREAM = 64 * 1024 * 1024  # a Word file's text and tables; beyond this it is not a document
 MAX_CHARS = 20_000_000
@@ -44,9 +45,9 @@ def _u32(b: bytes, off: int) -> int:
 
 def _stream(ole, name: str) -> bytes:
     if not ole.exists(name):
-        raise IngestError(f"the Word file has no {name} stream")
+        raise IngestError(_("the Word file has no {name} stream").format(name=name))
     if ole.get_size(name) > MAX_STREAM:
-        raise IngestError("the Word file is too large to read")
+        raise IngestError(_("the Word file is too large to read"))
     return ole.openstream(name).read()
 
 
@@ -57,17 +58,17 @@ def read_runs(data: bytes) -> list[Run]:
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except Exception:
-        raise IngestError("the .doc file is damaged (not a readable OLE compound file)") from None
+        raise IngestError(_("the .doc file is damaged (not a readable OLE compound file)")) from None
     try:
         if not ole.exists("WordDocument"):
-            raise IngestError("the OLE file is not a Word document (no WordDocument stream)")
+            raise IngestError(_("the OLE file is not a Word document (no WordDocument stream)"))
         wd = _stream(ole, "WordDocument")
         if len(wd) < 0x200 or _u16(wd, 0) != 0xA5EC:
-            raise IngestError("the .doc file is damaged (bad Word header)")
+            raise IngestError(_("the .doc file is damaged (bad Word header)"))
         n_fib = _u16(wd, 2)
         flags = _u16(wd, 0x0A)
         if flags & 0x0100:
-            raise IngestError("the Word document is password-protected (encrypted)")
+            raise IngestError(_("the Word document is password-protected (encrypted)"))
         if n_fib < 0xC1:
             return _word6_runs(wd, flags)
         table_name = "1Table" if flags & 0x0200 else "0Table"
@@ -76,7 +77,7 @@ def read_runs(data: bytes) -> list[Run]:
     except IngestError:
         raise
     except Exception:  # untrusted binary: any inconsistency in its tables means damage
-        raise IngestError("the .doc file is damaged (its tables point outside the file)") from None
+        raise IngestError(_("the .doc file is damaged (its tables point outside the file)")) from None
     finally:
         ole.close()
 
@@ -84,7 +85,7 @@ def read_runs(data: bytes) -> list[Run]:
 def _word6_runs(wd: bytes, flags: int) -> list[Run]:
     # Word 6/95: without fast-save the text is one 8-bit run between fcMin and fcMac.
     if flags & 0x0004:
-        raise IngestError("Word 6/95 .doc saved with fast-save is not supported; re-save it as .docx")
+        raise IngestError(_("Word 6/95 .doc saved with fast-save is not supported; re-save it as .docx"))
     fc_min, fc_mac = _u32(wd, 0x18), _u32(wd, 0x1C)
     raw = wd[fc_min:fc_mac]
     return [Run(_resolve(raw.decode("cp1252", errors="replace")), "")]
@@ -113,7 +114,7 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int
     while pos < len(clx) and clx[pos] == 0x01:  # Prc: property modifiers, skipped
         pos += 3 + _u16(clx, pos + 1)
     if pos >= len(clx) or clx[pos] != 0x02:
-        raise IngestError("the .doc file is damaged (no piece table)")
+        raise IngestError(_("the .doc file is damaged (no piece table)"))
     lcb = _u32(clx, pos + 1)
     plc = clx[pos + 5:pos + 5 + lcb]
     n = (lcb - 4) // 12
@@ -264,7 +265,7 @@ def _style_font(styles: list[tuple[int, int | None, int | None]], istd: int | No
 def _word97_runs(wd: bytes, table: bytes) -> list[Run]:
     rglw, base = _fib_pairs(wd)
     if sum(rglw[3:11]) > MAX_CHARS:
-        raise IngestError("the Word document is too large to read")
+        raise IngestError(_("the Word document is too large to read"))
     pieces = _pieces(table, *_fc_lcb(wd, base, 33))
     fonts = _font_names(table, *_fc_lcb(wd, base, 15))
     try:  # formatting only refines the text; a damaged style sheet or FKP must not lose it
@@ -400,7 +401,7 @@ def read_doc(data: bytes) -> tuple[str, str | None]:
     runs = read_runs(data)
     text = "".join(r.text for r in runs)
     if not text.strip():
-        raise IngestError("the Word document contains no text")
+        raise IngestError(_("the Word document contains no text"))
     upper = bytearray()
     any_upper = False
     for r in runs:
