@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .patterns import iso_date
+from .patterns import is_caps, iso_date
 
 
 @dataclass
@@ -118,11 +118,6 @@ _END_PUNCT_RE = re.compile(r"(?:[.;:!?…]|\./\.|[.;:]\)|\.”|\.\"|:”)\s*$")
 _STARTS_NEW_RE = re.compile(r"^[\"“(]?[A-ZĐÀ-ỸĂÂÊÔƠƯ\d]")
 _SEPARATOR_RE = re.compile(r"^\s*(?:[-_=*·.]\s*){3,}\s*$")
 _MD_HEADING_RE = re.compile(r"^\s*(#{1,6})\s+")
-
-
-def _is_caps(s: str) -> bool:
-    """At least two capital letters and no lower-case letter."""
-    return s == s.upper() and sum(1 for c in s if c.isupper()) >= 2
 
 
 def _has_letters(s: str) -> bool:
@@ -236,7 +231,7 @@ def _paragraphs_of_unit(unit: list[str], col: int) -> list[Block]:
             whole = inside and not outside
             starts_bold = line.startswith("**")
             starts_italic = line.startswith("*") and not starts_bold
-            prev_caps, cur_caps = _is_caps(prev_plain), _is_caps(plain)
+            prev_caps, cur_caps = is_caps(prev_plain), is_caps(plain)
             short_label = len(prev_plain) <= 12 and prev_plain.endswith(":")
             new = False
             if _MARKER_RE.match(plain) and not _SO_ALONE_RE.fullmatch(prev_plain):
@@ -308,7 +303,7 @@ def _drop_news_summary(blocks: list[Block]) -> list[Block]:
     start = qh
     while start > 0 and start > qh - 6:
         t = blocks[start - 1].text
-        if _SEPARATOR_RE.match(t) or (_is_caps(t) and len(t) < 90):
+        if _SEPARATOR_RE.match(t) or (is_caps(t) and len(t) < 90):
             start -= 1
             continue
         break

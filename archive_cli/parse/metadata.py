@@ -1,4 +1,6 @@
-"""Header and closing metadata: type, number, issuer, place/date, title, signer, recipients.
+"""Header metadata: type, number, issuer, place/date, title, urgency/secrecy, language.
+
+The closing (signer, recipients) is read by :mod:`.closing`; this module calls it.
 
 Works on cleaned blocks (:mod:`.clean`). The header zone is the run of blocks before the first
 "Căn cứ"/"Kính gửi"/numbered heading; dates are only taken there (or from a repost's lead
@@ -11,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from .clean import Block, Cleaned
-from .names import looks_like_person, org_case, person_case
+from .closing import closing_ranges, signature
+from .names import looks_like_person, org_case
 from .patterns import (DATE_LONG_RE, DATE_NUM_RE, HEAD_TYPES, NUMBER_LINE_RE, PLACE_DATE_RE,
-                       TYPE_NAMES, canon_number, date_from_match, find_date, symbol_issuer,
-                       symbol_type)
+                       HEADING_START_RE, TYPE_LINE_RE, TYPE_NAMES, canon_number, date_from_match, find_date,
+                       is_caps, symbol_issuer, symbol_type)
 
 
 @dataclass
@@ -51,40 +54,16 @@ _SECRECY = {"MẬT": "Mật", "TỐI MẬT": "Tối mật", "TUYỆT MẬT": "Tu
 _BODY_START_RE = re.compile(r"^(?:Căn cứ|Kính gửi|Theo đề nghị|Xét đề nghị|Thực hiện|Để |Nhằm |Tại phiên|"
                             r"Tại cuộc|Ngày \d|Vừa qua|Trong thời gian|Trong những năm|Qua \d|Hiện nay|"
                             r"Sau khi|Trên cơ sở|Pursuant|In accordance|Based on|Having regard)", re.I)
-_HEADING_START_RE = re.compile(r"^(?:[IVXLC]{1,6}\s*[.\-–)]\s+\S|Điều\s+\d+|Chương\s+[IVXLC\d]|Phần\s+|"
-                               r"\d{1,2}\s*[.)]\s+\S|[a-zđ]\)\s)")
-_AUTH_RE = re.compile(r"^(?:(?i:t\s*/\s*m|k\s*/\s*t|t\s*/\s*l)\s*\.?|(?i:tm|kt|tl|tuq)\s*[./]|"
-                      r"(?:TM|KT|TL|TUQ|Q)\s*\.?(?=\s+[A-ZĐÀ-Ỹ]{2})|Q\s*\.|FOR\s+THE|ON\s+BEHALF)\s*\S")
-_OFFICE_RE = re.compile(
-    r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|GIÁM\s+ĐỐC|TỔNG\s+GIÁM\s+ĐỐC|CỤC\s+TRƯỞNG|"
-    r"TỔNG\s+CỤC\s+TRƯỞNG|CHI\s+CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|TRƯỞNG\s+BAN|BÍ\s+THƯ|CHÁNH\s+VĂN\s+PHÒNG|"
-    r"CHÁNH\s+THANH\s+TRA|TỔNG\s+THANH\s+TRA|THỐNG\s+ĐỐC|VIỆN\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+PHÒNG|"
-    r"CHỦ\s+NHIỆM|TỔNG\s+BÍ\s+THƯ|THƯỜNG\s+TRỰC|TRƯỞNG\s+ĐOÀN|CHỦ\s+TỊCH\s+NƯỚC|TỔNG\s+KIỂM\s+TOÁN|"
-    r"KIỂM\s+TOÁN\s+TRƯỞNG|TRƯỞNG\s+TIỂU\s+BAN|UỶ\s+VIÊN|ỦY\s+VIÊN|PHÓ\s+TRƯỞNG\s+BAN|"
-    r"CHÁNH\s+ÁN|THỨ\s+TRƯỞNG|XÁC\s+THỰC|DIRECTOR|MINISTER|CHAIRMAN|PRESIDENT|HEAD)\b", re.I)
-_SENTENCE_RE = re.compile(r"[.;:]\s*$|\b(?:của|và|các|được|theo)\b")
-_SIGNED_PREFIX_RE = re.compile(r"^[\[(]\s*(?:đã|Đã|ĐÃ)\s*(?:ký|KÝ)[^)\]]*[)\]]\s*(.*)$")
-_SIGNED_SUFFIX_RE = re.compile(r"\s*[\[(]?\s*(?:đã|Đã|ĐÃ)\s+(?:ký|KÝ)\s*[)\]]?\s*$")
-_RECIP_RE = re.compile(r"^(?:Nơi\s+nhận|NƠI\s+NHẬN|Recipients?)\s*:?", re.I)
-_SIGNED_RE = re.compile(r"^[\[(]?\s*(?:đã\s+ký|Đã\s+ký|ĐÃ\s+KÝ|ký|signed|Signed|chữ\s+ký|Ký\s+tên|đã\s+ký\s+và\s+đóng\s+dấu|"
-                        r"[Đđ]ã\s+ký)[^)\]]*[)\]]?\s*$")
 _LEAD_RE = re.compile(
     r"^(?:Ngày|Vào ngày|Hôm nay,? ngày)\s+(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}"
     r"\s+năm\s+\d{4})\s*,\s*(?P<issuer>[^,.;]{3,120}?)\s+(?:đã\s+)?(?:ký\s+)?ban\s+hành\s+(?P<type>"
     + "|".join(sorted(TYPE_NAMES, key=len, reverse=True)) + r")\b", re.I)
-_TYPE_LINE_RE = re.compile(r"^(?P<t>" + "|".join(sorted((re.escape(k) for k in HEAD_TYPES if k), key=len,
-                                                        reverse=True)) + r")(?P<rest>(?:\s+(?:của|về|V/v|số|SỐ|CỦA|VỀ|"
-                                                                         r"\(|ON|OF|FOR).*)?)\s*$")
 _LOCALITY_RE = re.compile(r"^(?:TỈNH|THÀNH\s+PHỐ|TP\.?|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN|ĐẶC\s+KHU)\b"
                           r"(?!\s+[ỦU][ỶY])", re.I)
 _AUTHORITY_LINE_RE = re.compile(
     r"^(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|THỦ TƯỚNG|BỘ TRƯỞNG|CHÍNH PHỦ|CHỦ TỊCH|GIÁM ĐỐC|CỤC TRƯỞNG|TỔNG CỤC TRƯỞNG|"
     r"QUỐC HỘI|BAN CHẤP HÀNH|BỘ CHÍNH TRỊ|BAN THƯỜNG VỤ|BAN BÍ THƯ|THỐNG ĐỐC|TỔNG KIỂM TOÁN|CHÁNH ÁN|"
     r"VIỆN TRƯỞNG|BỘ TRƯỞNG|TRƯỞNG BAN|THƯỜNG TRỰC|ĐOÀN CHỦ TỊCH|TỔNG THANH TRA|CHỦ NHIỆM|CHÁNH VĂN PHÒNG)")
-
-
-def _is_caps(s: str) -> bool:
-    return s == s.upper() and sum(1 for c in s if c.isupper()) >= 2
 
 
 _VIET_CHAR_RE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ\u1ea0-\u1ef9]")
@@ -115,7 +94,7 @@ def _header_end(blocks: list[Block]) -> int:
         t = blocks[i].text
         if _BODY_START_RE.match(t) and i > 0:
             return i
-        if _HEADING_START_RE.match(t) and i > 0 and not NUMBER_LINE_RE.match(t):
+        if HEADING_START_RE.match(t) and i > 0 and not NUMBER_LINE_RE.match(t):
             return i
         if len(t) > 400:
             return i
@@ -238,7 +217,7 @@ def _type_line(blocks: list[Block], end: int, anchored: bool = True) -> tuple[st
                 return name, i, fm.group("rest").strip()
         if t.endswith(":") and t[:-1].strip() in ("QUYẾT ĐỊNH", "QUYẾT NGHỊ", "NGHỊ QUYẾT"):
             continue
-        m = _TYPE_LINE_RE.match(t) or _CAPS_TYPE_RE.match(t)
+        m = TYPE_LINE_RE.match(t) or _CAPS_TYPE_RE.match(t)
         if not m:
             continue
         rest = m.group("rest").strip()
@@ -270,17 +249,17 @@ def _title(blocks: list[Block], idx: int, doc_type: str, rest: str) -> tuple[str
                 break
             j += 1
             continue
-        if _TITLE_STOP_RE.match(t) or _HEADING_START_RE.match(t) or _QH_RE.search(t):
+        if _TITLE_STOP_RE.match(t) or HEADING_START_RE.match(t) or _QH_RE.search(t):
             break
         if NUMBER_LINE_RE.match(t) or PLACE_DATE_RE.search(t):
             break
         if parts and len(t) < 90 and _AUTHORITY_LINE_RE.match(t.upper()) and not re.search(r"(,|\bVÀ|\bCỦA)$", parts[-1]):
             break
-        if parts and total > 60 and b.bold and not blocks[idx].bold and not _is_caps(parts[-1]) and _is_caps(t):
+        if parts and total > 60 and b.bold and not blocks[idx].bold and not is_caps(parts[-1]) and is_caps(t):
             break
         if len(t) > 400 or t.startswith(("- ", "+ ", "• ")):
             break
-        if parts and all(_is_caps(x) for x in parts) and re.search(r"[a-zà-ỹđ]", t) and t != t.upper():
+        if parts and all(is_caps(x) for x in parts) and re.search(r"[a-zà-ỹđ]", t) and t != t.upper():
             break  # a capitalised trích yếu ends where running text starts
         if parts and _norm_key(t) == _norm_key(parts[-1]) or (not parts and rest and _norm_key(t) == _norm_key(rest)):
             j += 1
@@ -344,9 +323,9 @@ def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, e
             continue  # a sentence, not a header line
         if t.lower().startswith(("v/v", "kính gửi", "về việc")):
             continue
-        if re.search(r"[.:;!?“”\"\[\]()•|]", t) or t[:1] in "-+•" or (not _is_caps(t) and len(t.split()) > 8):
+        if re.search(r"[.:;!?“”\"\[\]()•|]", t) or t[:1] in "-+•" or (not is_caps(t) and len(t.split()) > 8):
             continue  # a header body is a short name without sentence punctuation
-        if not _is_caps(t) and not _ORG_START_RE.match(t) and t.upper() != "VIỆT NAM":
+        if not is_caps(t) and not _ORG_START_RE.match(t) and t.upper() != "VIỆT NAM":
             continue  # mixed case (legacy transcripts) only for what reads as a body's name
         if re.search(r"[^\W\d_]\d|\d[^\W\d_]", t) or not re.search(r"[^\W\d_]{2}", t):
             continue  # "XV80" typist marks, page numbers
@@ -365,7 +344,7 @@ def _issuer(blocks: list[Block], number_idx: int | None, type_idx: int | None, e
         else:
             bodies.append(t)
     # The issuing body is printed last (under its parent); name it first.
-    names = [org_case(x) if _is_caps(x) else _mixed_org(x) for x in reversed(bodies)]
+    names = [org_case(x) if is_caps(x) else _mixed_org(x) for x in reversed(bodies)]
     return " ".join(n for n in names if n) or None
 
 
@@ -394,116 +373,6 @@ def _flags(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
         elif t in _SECRECY and secrecy is None:
             secrecy = _SECRECY[t]
     return urgency, secrecy
-
-
-def _is_office(t: str) -> bool:
-    return bool(_OFFICE_RE.match(t)) and len(t) < 90 and not _SENTENCE_RE.search(t)
-
-
-def _signed_name(t: str) -> str | None:
-    """"( Đã ký) Lê Thành Long" → the name; None when the line is not a signed-name line."""
-    m = _SIGNED_PREFIX_RE.match(t)
-    if m and m.group(1) and looks_like_person(m.group(1)):
-        return m.group(1)
-    return None
-
-
-def _closing_ranges(blocks: list[Block], start: int) -> list[tuple[int, int]]:
-    """Block ranges of Nơi nhận lists and signature blocks after ``start``."""
-    out: list[tuple[int, int]] = []
-    i = start
-    n = len(blocks)
-    while i < n:
-        t = blocks[i].text.strip()
-        opens = (_RECIP_RE.match(t) or _AUTH_RE.match(t) or _signed_name(t)
-                 or (_is_office(t) and _is_caps(t) and i + 1 < n and
-                     (looks_like_person(blocks[i + 1].text) or _SIGNED_RE.match(blocks[i + 1].text.strip()))))
-        if opens:
-            j = i + 1
-            while j < n and j - i < 40:
-                u = blocks[j].text.strip()
-                if (u.startswith(("-", "+", "•", ".")) or _RECIP_RE.match(u) or _AUTH_RE.match(u) or _is_office(u)
-                        or (_is_caps(u) and len(u) < 80 and not _HEADING_START_RE.match(u) and not _TYPE_LINE_RE.match(u))
-                        or looks_like_person(_RANK_RE.sub("", u)) or _SIGNED_RE.match(u) or _signed_name(u)
-                        or blocks[j].col == 1 or (len(u) < 60 and u[:1].islower())):
-                    j += 1
-                    continue
-                break
-            out.append((i, j))
-            i = j
-            continue
-        i += 1
-    return out
-
-
-# "… (để phối hợp); Nguyễn Đồng Tiến": two columns run together, the name is the last part.
-_TAIL_NAME_RE = re.compile(r".*[;)]\s*([^;)]+?)\s*$")
-
-
-def _signature(blocks: list[Block], ranges: list[tuple[int, int]], body_start: int
-               ) -> tuple[str | None, str | None, list[str]]:
-    signer = signer_title = None
-    recipients: list[str] = []
-    # The first closing zone is the main document's; an office line may sit just above
-    # "Nơi nhận", and in two-column transcripts the name comes after the whole recipient list.
-    for (a, b) in ranges[:3]:
-        title_parts: list[str] = []
-        for k in range(max(body_start, a - 4), min(len(blocks), b + 15)):
-            t = blocks[k].text.strip().strip("*").strip()
-            if k >= b and (len(t) > 150 or _HEADING_START_RE.match(t)):
-                break  # past the closing block: the attached text starts
-            t = _SIGNED_SUFFIX_RE.sub("", t)
-            rm = _RECIP_RE.match(t)
-            if rm and _AUTH_RE.match(t[rm.end():].strip()):
-                t = t[rm.end():].strip()  # "Nơi nhận: kt. Thống đốc" (columns run together)
-            if _AUTH_RE.match(t) or _is_office(t):
-                title_parts.append(re.sub(r"\s+", " ", t))
-                continue
-            name = _signed_name(t)
-            if name:
-                signer = person_case(name)
-                break
-            if title_parts:
-                m = _TAIL_NAME_RE.match(t) if blocks[k].col == 0 else None
-                cand = _RANK_RE.sub("", m.group(1) if m else t)
-                if (blocks[k].col == 1 or not t.startswith(("-", "+"))) and looks_like_person(cand) or (
-                        m and looks_like_person(cand)):
-                    signer = person_case(cand)
-                    break
-        if signer:
-            signer_title = " / ".join(dict.fromkeys(title_parts)) or None
-        if not recipients:
-            recipients = _recipients(blocks, a, b)
-        if signer:
-            break
-    return signer, signer_title, recipients
-
-
-def _recipients(blocks: list[Block], a: int, b: int) -> list[str]:
-    out: list[str] = []
-    started = False
-    for k in range(a, min(b + 1, len(blocks))):
-        blk = blocks[k]
-        t = blk.text.strip()
-        m = _RECIP_RE.match(t)
-        if m:
-            started = True
-            rest = t[m.end():].strip()
-            if rest:
-                out.extend(x.strip(" ;.,") for x in re.split(r"(?:^|\s)-\s", rest) if x.strip(" ;.,"))
-            continue
-        if not started or blk.col != 0:
-            continue
-        if t.startswith(("-", "+", "•")):
-            for x in re.split(r"(?:^|;\s*)[-+•]\s*", t):
-                x = x.strip(" ;.,")
-                if x:
-                    out.append(x)
-        elif out and t[:1].islower() and len(t) < 60:
-            out[-1] = f"{out[-1]} {t.strip(' ;.,')}"
-        elif out:
-            break
-    return out
 
 
 def extract(cleaned: Cleaned, full_text: str) -> Meta:
@@ -595,8 +464,8 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     if type_idx is None and num_idx is None and not has_qh:
         body_start = 0  # no header at all: headings may start on the first line
     meta.body_start = body_start
-    meta.closing = _closing_ranges(blocks, body_start)
-    meta.signer, meta.signer_title, meta.recipients = _signature(blocks, meta.closing, body_start)
+    meta.closing = closing_ranges(blocks, body_start)
+    meta.signer, meta.signer_title, meta.recipients = signature(blocks, meta.closing, body_start)
     # TVPL's metadata table: last-resort fallbacks for fields the text did not give.
     tv = cleaned.tvpl
     if not meta.number and tv.get("number") and re.search(r"\d", tv["number"]):
@@ -606,10 +475,6 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     if not meta.signer and tv.get("signer") and looks_like_person(tv["signer"]):
         meta.signer = tv["signer"]
     return meta
-
-
-_RANK_RE = re.compile(r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|(?:GS|PGS|TS|ThS|BS|KS|Ths)\.?(?:\s*TS\.?)?"
-                      r"|Luật sư|Nhà báo)\s+")
 
 
 def _symbol_part(number: str) -> str:

@@ -179,3 +179,16 @@ def symbol_issuer(number: str | None) -> str | None:
         if t in SYMBOL_ISSUERS:
             return SYMBOL_ISSUERS[t]
     return None
+
+
+# Shared by the header and closing readers.
+HEADING_START_RE = re.compile(r"^(?:[IVXLC]{1,6}\s*[.\-–)]\s+\S|Điều\s+\d+|Chương\s+[IVXLC\d]|Phần\s+|"
+                              r"\d{1,2}\s*[.)]\s+\S|[a-zđ]\)\s)")
+TYPE_LINE_RE = re.compile(r"^(?P<t>" + "|".join(sorted((re.escape(k) for k in HEAD_TYPES if k), key=len,
+                                                       reverse=True)) + r")(?P<rest>(?:\s+(?:của|về|V/v|số|SỐ|CỦA|VỀ|"
+                                                                        r"\(|ON|OF|FOR).*)?)\s*$")
+
+
+def is_caps(s: str) -> bool:
+    """At least two capital letters and no lower-case letter."""
+    return s == s.upper() and sum(1 for c in s if c.isupper()) >= 2
