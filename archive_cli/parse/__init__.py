@@ -8,9 +8,11 @@ Public entry points:
   body corrected by hand is re-read by ``archive reindex``.
 - :func:`outline_from_markdown` and :func:`find_references` are the two halves of that.
 
-The pipeline is clean (:mod:`.clean`) → metadata (:mod:`.metadata`) → Markdown body
-(:mod:`.outline`) → sections read back from that body (so ``parse`` and ``from_store`` agree by
-construction) → references (:mod:`.references`).
+The pipeline is clean (:mod:`.clean`: chrome cut, lines joined) → header metadata
+(:mod:`.metadata`, names in :mod:`.names`) and closing blocks (:mod:`.closing`) → Markdown body
+(:mod:`.outline`) → sections read back from that very body, with kinds (:mod:`.kinds`), so
+``parse`` and ``from_store`` agree by construction → references (:mod:`.references`). Shared
+regular expressions and tables live in :mod:`.patterns`.
 """
 from __future__ import annotations
 
