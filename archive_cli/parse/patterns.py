@@ -17,7 +17,7 @@ TYPE_NAMES: tuple[str, ...] = (
     "Hướng dẫn", "Kế hoạch", "Thông báo", "Thông tư", "Thông tri", "Quy định", "Quy chế",
     "Công văn", "Công điện", "Văn bản", "Tờ trình", "Báo cáo", "Chương trình", "Đề án",
     "Phương án", "Pháp lệnh", "Bộ luật", "Luật", "Lệnh", "Hiến pháp", "Điều lệ", "Lời kêu gọi",
-    "Biên bản", "Giấy mời", "Dự án", "Thông cáo", "Hợp đồng",
+    "Biên bản", "Giấy mời", "Dự án", "Thông cáo", "Hợp đồng", "Bản án",
 )
 # Canonical doc_type for a reference's type word (the qualifier is dropped).
 REF_TYPE_CANON = {

@@ -31,7 +31,7 @@ _TYPE_WORD_LOWER_RE = re.compile("|".join(re.escape(t.lower()) for t in sorted(T
 _DATE = (r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _STOP = (r"về|v/v|để|nhằm|phục\s+vụ|triển\s+khai|thực\s+hiện|có\s+hiệu|ban\s+hành|quy\s+định|"
          r"hướng\s+dẫn|phê\s+duyệt|sửa\s+đổi|bổ\s+sung|thay\s+thế|tại|và|với|trong|đã|được|"
-         r"gửi|theo|đối\s+với")
+         r"gửi|theo|đối\s+với|hết|có|là|nay|sẽ|kể|khi|nhưng|nên|thì")
 # What stands before a symbol: a type word, up to 8 words (a law's name, "của Bộ Chính trị"),
 # then "số". Searched in a short window that ends at the symbol, so the nearest type word wins
 # and a reference never reaches across another type name.
@@ -156,8 +156,8 @@ def _find(text: str, exclude: str | None) -> list[Reference]:
                 # "…; số 107/2020/QH14 ngày …" continues a list begun by the nearest type word.
                 words = list(_TYPE_WORD_LOWER_RE.finditer(window.lower()))
                 st = _canon_type(window[words[-1].start():words[-1].end()]) if words else None
-            if not st or not (so_before or m.group("year") or m.group("pdash")):
-                continue
+            if not st or not (so_before or m.group("year") or (m.group("pdash") and "/" in sym)):
+                continue  # without a type word: "số …", a year, or a full Party symbol ("57-NQ/TW")
             typ = st
         st = symbol_type(sym)
         # "Văn bản số 123/BTC-CST" is a công văn; a symbol's own type wins over the generic word.
