@@ -184,3 +184,11 @@ def test_portal_menu_and_footer_are_dropped():
     assert d.published == "2023-11-06" and d.issued == "2023-11-02"
     assert [(s.number, s.kind) for s in d.sections] == [("I", "purpose"), ("II", "implementation")]
     assert d.sections[-1].text == "Các chi bộ thực hiện."
+
+
+def test_place_date_variants():
+    assert parse("CHÍNH PHỦ\nSố: 386/NQ-CP\nHà Nội ngày 01 tháng 12 năm 2025\nNGHỊ QUYẾT\nVề việc\n").place == "Hà Nội"
+    d = parse("NGÂN HÀNG NHÀ NƯỚC\nSố : 01/2006/TT-NHNN Hà Nội, ngày 20 tháng 02 năm 2006\nTHÔNG TƯ\nHướng dẫn\n")
+    assert (d.place, d.issued, d.number) == ("Hà Nội", "2006-02-20", "01/2006/TT-NHNN")
+    assert parse("bộ tài chính\nSỐ: 144 /2002/QĐ/BTC\nHà nội, ngày 22 tháng 11 năm 2002\nquyết định của bộ trưởng\n"
+                 ).place == "Hà Nội"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from .clean import Block, Cleaned
 from .closing import closing_ranges, signature
 from .names import looks_like_person, org_case
-from .patterns import (DATE_LONG_RE, DATE_NUM_RE, HEAD_TYPES, NUMBER_LINE_RE, PLACE_DATE_RE,
+from .patterns import (DATE_LONG_RE, DATE_NUM_RE, HEAD_TYPES, NUMBER_LINE_RE, PLACE_DATE_NOCOMMA_RE, PLACE_DATE_RE,
                        HEADING_START_RE, TYPE_LINE_RE, TYPE_NAMES, canon_number, date_from_match, find_date,
                        is_caps, symbol_issuer, symbol_type)
 
@@ -145,7 +145,7 @@ _ISSUED_EN_RE = re.compile(r"^(?:Issued|Dated?|Date of issue|Adopted|Signed)(?:\
 def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
     for i in range(min(end + 3, len(blocks))):
         t = blocks[i].text
-        m = PLACE_DATE_RE.search(t) if len(t) <= 300 else None  # header lines are short
+        m = (PLACE_DATE_RE.search(t) or PLACE_DATE_NOCOMMA_RE.match(t)) if len(t) <= 300 else None  # header lines are short
         if m:
             place = _clean_place(m.group("place"))
             return place, date_from_match(m)
@@ -170,18 +170,27 @@ def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
     return None, None
 
 
+_SYMBOL_TOKEN_RE = re.compile(r"^[A-ZĐ]+(?:[-/][A-ZĐ\d]+)+$")
+
+
 def _clean_place(raw: str) -> str | None:
+    """The place before ", ngày …": the trailing run of capitalised words ("…Số: 15/QĐ  Hà Nội" →
+    "Hà Nội"); a short lower-cased place from a transcript ("Hà nội") is capitalised."""
     toks = raw.replace("\t", " ").split()
     keep: list[str] = []
     for tok in reversed(toks):
-        if tok[:1].isupper() or tok.lower() in ("phố",) and keep is not None:
+        if tok[:1].isupper() or tok.lower() == "phố":
             keep.append(tok)
             if len(keep) >= 6:
                 break
         else:
             break
     keep.reverse()
+    while keep and (not keep[0][:1].isupper() or _SYMBOL_TOKEN_RE.match(keep[0])):
+        keep = keep[1:]  # "TT-NHNN Hà Nội": the end of the number, not the place
     place = " ".join(keep).strip(" ,")
+    if not place and 1 <= len(toks) <= 3 and toks[0][:1].isupper() and not any(c.isdigit() for c in raw):
+        place = " ".join(t[:1].upper() + t[1:] for t in toks)
     if place.lower().startswith(("số", "số:")):
         return None
     return place or None

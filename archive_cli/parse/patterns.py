@@ -81,6 +81,10 @@ DATE_NUM_RE = re.compile(rf"(?<![\d/.\-]){D}\s*(?P<sep>[/.\-])\s*{M}\s*(?P=sep)\
 PLACE_DATE_RE = re.compile(
     rf"(?P<place>[^\W\d_][^,\n\d]{{1,60}}?)\s*,\s*(?:ngày|Ngày|NGÀY)\s*{D}\s*(?:tháng|Tháng|THÁNG)\s*{M}\s*"
     rf"(?:năm|Năm|NĂM)\s*{Y}")
+# A header line whose comma went missing: "Hà Nội ngày 01 tháng 12 năm 2025" (line start only).
+PLACE_DATE_NOCOMMA_RE = re.compile(
+    rf"^(?P<place>[A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){{0,4}})\s+(?:ngày|Ngày)\s*{D}\s*tháng\s*{M}\s*"
+    rf"năm\s*{Y}")
 EN_MONTHS = {m: i for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"), 1)}
