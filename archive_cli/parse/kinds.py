@@ -47,7 +47,7 @@ KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "enforcement", "reporting",
     )),
     ("other", (
-        "tinh hinh", "thuc trang", "boi canh", "ket qua", "danh gia", "han che", "nguyen nhan",
+        "tinh hinh", "thuc trang", "hien trang", "boi canh", "ket qua", "danh gia", "han che", "nguyen nhan",
         "bai hoc", "dac diem", "uu diem", "khuyet diem", "ton tai", "so ket", "tong ket",
         "kien nghi", "de xuat", "de nghi", "background", "context", "situation", "recommendation",
         "annex", "phu luc",
