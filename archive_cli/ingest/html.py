@@ -37,7 +37,7 @@ def read_html(data: bytes) -> Extracted:
     try:
         text = trafilatura.extract(
             html, output_format="txt", include_comments=False, include_tables=True,
-            favor_recall=True, deduplicate=False, with_metadata=False,
+            deduplicate=False, with_metadata=False,
         )
     except Exception:
         text = None
