@@ -185,7 +185,13 @@ class Archive:
         if jobs > 1 and len(todo) >= 8:
             from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            import multiprocessing
+
+            # Workers must not inherit the write lock's descriptor (a fork would, and a killed
+            # import's orphaned workers would then keep the archive locked): start them from a
+            # fresh interpreter ("forkserver"; Windows spawns anyway).
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
                 futures = iter(pool.map(prepare, todo, [root] * len(todo), [self.max_bytes] * len(todo),
                                         [tags] * len(todo), [write] * len(todo),
                                         chunksize=max(1, min(16, len(todo) // (jobs * 8) or 1))))

@@ -176,7 +176,7 @@ def test_refs_cites_and_cited_by(loaded):
 
 def test_list_filters_and_sorting(loaded):
     items = json.loads(run(loaded, "list", "--year", "2024", "--json").stdout)
-    assert {x["number"] for x in items} == {"125/KH-UBND", "1482/QĐ-UBND", "42/TB-UBND"}
+    assert {x["number"] for x in items} == {"125/KH-UBND", "1482/QĐ-UBND", "42/TB-UBND", "7/GL-PAO"}
     items = json.loads(run(loaded, "list", "--sort", "number", "--json").stdout)
     numbers = [x["number"] or "" for x in items]
     assert numbers == sorted(numbers, key=str.lower)
@@ -188,6 +188,6 @@ def test_list_filters_and_sorting(loaded):
 
 def test_stats_counts(loaded):
     s = json.loads(run(loaded, "stats", "--json").stdout)
-    assert s["by_year"]["2024"] == 3
+    assert s["by_year"]["2024"] == 4
     assert s["by_issuer"]["Ủy ban nhân dân tỉnh Thái Nguyên"] == 2
     assert s["archive_bytes"] > s["index_bytes"] > 0

@@ -22,12 +22,13 @@ from ..errors import IndexProblem
 from ..fsutil import atomic_write
 from ..i18n import _
 from ..query import Filter, Not, Number, Or, Phrase, Query, Word
-from ..text.analysis import BIGRAM_JOIN, bigrams, folded, number_key, tokens
+from ..text.analysis import bigram, bigrams, folded, number_key, tokens
 from . import Filters, IndexHit, IndexResults
+from .codec import writer_codec
 from .fields import SECTION_KINDS, IndexRecord
 
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued", "sha256")
 
@@ -38,25 +39,30 @@ TITLE_BOOST = 1.5
 BIGRAM_BOOST = 2.0
 EXACT_BOOST = 0.3
 PHRASE_BOOST = 3.0
+TIE_SLACK = 20
 
 
 def make_schema():
     from whoosh.fields import ID, KEYWORD, STORED, Schema
 
-    def terms(boost: float = 1.0) -> KEYWORD:
-        return KEYWORD(scorable=True, field_boost=boost)
+    from .terms import TermsField
+
+    def terms(boost: float = 1.0) -> TermsField:
+        return TermsField(scorable=True, field_boost=boost)
 
     fields = dict(
         id=ID(stored=True, unique=True),
         stamp=STORED(), title=STORED(), doc_type=STORED(), number=STORED(), issuer=STORED(),
         sha256=STORED(), secmap=STORED(),
         issued=ID(stored=True, sortable=True),
-        type=ID(), year=ID(), tags=KEYWORD(commas=True), issuer_f=KEYWORD(),
-        all_x=terms(), all_f=terms(), all_b=terms(), title_f=terms(), title_b=terms(),
-        numkey=KEYWORD(), cites=KEYWORD(),
+        type=ID(), year=ID(), tags=KEYWORD(commas=True), issuer_f=TermsField(),
+        # Bigram fields only say "these words stand together": presence, no lengths or
+        # frequencies to store and look up for every posting.
+        all_x=terms(), all_f=terms(), all_b=TermsField(), title_f=terms(), title_b=TermsField(),
+        numkey=TermsField(), cites=TermsField(),
     )
     for kind in SECTION_KINDS:
-        fields[f"sec_{kind}"] = KEYWORD()
+        fields[f"sec_{kind}"] = TermsField()
     return Schema(**fields)
 
 
@@ -286,18 +292,26 @@ class WhooshIndex:
             # Whoosh's matcher replacement and block-quality skipping (on by default) drop top
             # hits of AndMaybe queries at small limits, so page 2 repeated page 1 and totals were
             # wrong: collect with both off.
+            # Equal scores are common (a number query's citing documents all score alike); break
+            # ties by id so results do not depend on the order documents were indexed in. The
+            # slack lets documents tied across the page boundary be ordered too.
+            want = page * limit + TIE_SLACK
             if sort == "date":
-                c = collectors.SortingCollector(sorting.FieldFacet("issued", reverse=True),
-                                                limit=page * limit)
+                c = collectors.SortingCollector(sorting.FieldFacet("issued", reverse=True), limit=want)
             else:
-                c = collectors.TopCollector(page * limit, usequality=False, replace=0)
+                c = collectors.TopCollector(want, usequality=False, replace=0)
             if flt is not None:
                 c = collectors.FilterCollector(c, allow=flt)
             s.search_with_collector(q, c)
             res = c.results()
             # Sorted results carry the sort key in .score; relevance is meaningless there.
-            hits = [IndexHit(h["id"], h.score if isinstance(h.score, float) else 0.0, dict(h.fields()))
-                    for h in res[(page - 1) * limit:page * limit]]
+            ranked = [IndexHit(h["id"], h.score if isinstance(h.score, float) else 0.0, dict(h.fields()))
+                      for h in res]
+            if sort == "date":
+                ranked.sort(key=lambda x: (x.stored.get("issued") or "", x.id), reverse=True)
+            else:
+                ranked.sort(key=lambda x: (-round(x.score, 6), x.id))
+            hits = ranked[(page - 1) * limit:page * limit]
             return IndexResults(total=len(res), hits=hits)
 
 
@@ -312,7 +326,7 @@ def _writer(ix, wait: float):
     from whoosh.index import LockError
 
     try:
-        w = ix.writer(timeout=wait, limitmb=256)
+        w = ix.writer(timeout=wait, limitmb=256, codec=writer_codec())
     except LockError:
         raise IndexProblem(_("The index is locked by another writer; try again later.")) from None
     try:
@@ -457,7 +471,7 @@ def build_query(query: Query, filters: Filters):
             if not c.exact:
                 shoulds.append(Term("all_x", c.text, boost=EXACT_BOOST))
             if prev_word is not None:
-                bg = prev_word.folded + BIGRAM_JOIN + c.folded
+                bg = bigram(prev_word.folded, c.folded)
                 shoulds.append(Term("all_b", bg, boost=BIGRAM_BOOST))
                 shoulds.append(Term("title_b", bg, boost=BIGRAM_BOOST))
             prev_word = c
@@ -474,7 +488,7 @@ def build_query(query: Query, filters: Filters):
             run.append(c)
             continue
         if len(run) >= 3:
-            pairs = [a.folded + BIGRAM_JOIN + b.folded for a, b in zip(run, run[1:])]
+            pairs = [bigram(a.folded, b.folded) for a, b in zip(run, run[1:])]
             shoulds.append(And([Term("all_b", bg) for bg in pairs], boost=PHRASE_BOOST))
         run = []
     if query.is_empty:
