@@ -77,6 +77,18 @@ def closing_ranges(blocks: list[Block], start: int) -> list[tuple[int, int]]:
 _TAIL_NAME_RE = re.compile(r".*[;)]\s*([^;)]+?)\s*$")
 
 
+_CLOSING_FORMULA_RE = re.compile(r"\.\s*/\s*\.?\s*$|\./$")
+
+
+def _after_closing_formula(blocks: list[Block], start: int) -> bool:
+    """The zone follows a paragraph ending "…thi hành Quyết định này./." (a few blocks back)."""
+    for k in range(start - 1, max(-1, start - 4), -1):
+        t = blocks[k].text.strip()
+        if _CLOSING_FORMULA_RE.search(t):
+            return True
+    return False
+
+
 def signature(blocks: list[Block], ranges: list[tuple[int, int]], body_start: int
               ) -> tuple[str | None, str | None, list[str]]:
     """(signer, signer_title "AUTHORITY / OFFICE", recipients) from the closing zones."""
@@ -84,7 +96,10 @@ def signature(blocks: list[Block], ranges: list[tuple[int, int]], body_start: in
     recipients: list[str] = []
     # The first closing zone is the main document's; an office line may sit just above
     # "Nơi nhận", and in two-column transcripts the name comes after the whole recipient list.
-    for (a, b) in ranges[:3]:
+    # A zone right after the closing formula "./." is the document's own; forms quoted in the
+    # body (a circular on document layout shows sample signatures) come without it.
+    ordered = sorted(ranges, key=lambda r: 0 if _after_closing_formula(blocks, r[0]) else 1)
+    for (a, b) in ordered[:3]:
         title_parts: list[str] = []
         for k in range(max(body_start, a - 4), min(len(blocks), b + 15)):
             t = blocks[k].text.strip().strip("*").strip()
