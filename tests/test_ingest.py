@@ -255,6 +255,21 @@ def test_docx_legacy_fonts_converted_by_font_name():
     assert got.encoding == "tcvn3+vni"
 
 
+def test_docx_text_box_content_kept():
+    from docx.oxml import parse_xml
+
+    def build(d):
+        d.add_paragraph("Thân văn bản")
+        run = d.add_paragraph().add_run()
+        run._r.append(parse_xml(
+            '<w:pict xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:v="urn:schemas-microsoft-com:vml"><v:shape><v:textbox><w:txbxContent>'
+            "<w:p><w:r><w:t>ỦY BAN NHÂN DÂN</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>"))
+
+    lines = [line for line in extract("a.docx", _docx_bytes(build)).text.splitlines() if line]
+    assert lines == ["Thân văn bản", "ỦY BAN NHÂN DÂN"]
+
+
 def test_docx_named_pdf_is_read_as_docx():
     got = extract("a.pdf", _docx_bytes(lambda d: d.add_paragraph("Nội dung văn bản")))
     assert got.format == "docx"

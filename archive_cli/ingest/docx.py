@@ -87,6 +87,23 @@ def _blocks(container, default_font: str, lines: list[str], used: set[str], dept
             lines.append("")
 
 
+def _text_boxes(document, default_font: str, used: set[str]) -> list[str]:
+    """Paragraphs inside text boxes, which python-docx's block walk does not reach; appended
+    after the body, as Word 97 stores them. A box drawn twice (DrawingML and its VML fallback)
+    is kept once."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    out: list[str] = []
+    seen: set[str] = set()
+    for box in document.element.body.iter(qn("w:txbxContent")):
+        text = "\n".join(_paragraph(Paragraph(p, document), default_font, used) for p in box.iter(qn("w:p")))
+        if text.strip() and text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
 def read_docx(data: bytes) -> Extracted:
     """A .docx file's text; legacy-font runs converted."""
     import docx
@@ -98,6 +115,7 @@ def read_docx(data: bytes) -> Extracted:
         lines: list[str] = []
         used: set[str] = set()
         _blocks(document, default_font, lines, used)
+        lines.extend(_text_boxes(document, default_font, used))
     except IngestError:
         raise
     except Exception:
