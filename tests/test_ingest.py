@@ -288,6 +288,12 @@ def test_rtf_with_tcvn3_font_table():
     assert "Secret" not in got.text
 
 
+def test_rtf_surrogate_pairs_joined_and_strays_dropped():
+    got = extract("a.rtf", rb"{\rtf1\ansi Smile \u-10179?\u-8704? end \u-10179? x\par}")
+    assert got.text == "Smile \U0001F600 end \ufffd x\n"
+    got.text.encode("utf-8")
+
+
 def test_rtf_binary_picture_skipped():
     rtf = rb"{\rtf1\ansi Before {\pict\bin4 " + b"}}{\x00" + rb"}after.\par}"  # braces in the data
     assert extract("a.rtf", rtf).text == "Before after.\n"

@@ -25,6 +25,7 @@ def _check(name: str, data: bytes) -> None:
         assert "internal error" not in str(exc), str(exc)  # the safety net caught a reader bug
         return
     assert unicodedata.is_normalized("NFC", got.text)
+    got.text.encode("utf-8")  # the store writes UTF-8: no lone surrogates
     assert got.format in {"txt", "md", "html", "docx", "doc", "pdf", "rtf"}
 
 

@@ -39,8 +39,14 @@ _TRAILING = re.compile(r"[ \t\u00a0]+\n")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _tidy(text: str) -> str:
-    """NFC, one newline convention, no control characters, no trailing blanks or blank runs."""
+    """NFC, one newline convention, no control characters, no trailing blanks or blank runs,
+    and always encodable as UTF-8 (RTF \\u escapes give surrogate pairs: joined, strays dropped)."""
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _CONTROLS.sub("", text)
     text = _TRAILING.sub("\n", text)
