@@ -215,6 +215,7 @@ def run_all(corpus: Path) -> dict:
 
     ok: Counter[str] = Counter()
     failed: Counter[str] = Counter()
+    by_folder: dict[str, Counter[str]] = {}
     files = []
     for path in sorted(p for p in corpus.rglob("*") if p.is_file()):
         rel = path.relative_to(corpus).as_posix()
@@ -222,12 +223,21 @@ def run_all(corpus: Path) -> dict:
             got = extract(path.name, path.read_bytes())
             key = f"{got.format} ({got.encoding})" if got.encoding else got.format
             ok[key] += 1
+            by_folder.setdefault(_folder(rel), Counter())[f"ok {got.format}"] += 1
             files.append({"file": rel, "outcome": "ok", "format": got.format, "encoding": got.encoding, "chars": len(got.text)})
         except IngestError as exc:
             failed[str(exc)] += 1
+            by_folder.setdefault(_folder(rel), Counter())[f"failed: {exc}"] += 1
             files.append({"file": rel, "outcome": "failed", "reason": str(exc)})
     return {"ok": dict(ok.most_common()), "failed": dict(failed.most_common()),
+            "by_folder": {k: dict(v.most_common()) for k, v in sorted(by_folder.items())},
             "total": len(files), "files": files}
+
+
+def _folder(rel: str) -> str:
+    """Top two levels of a corpus path (legacy-viparse/tcvn3), or the file's own folder."""
+    parts = rel.split("/")[:-1]
+    return "/".join(parts[:2]) or "."
 
 
 def main(argv: list[str]) -> int:
@@ -253,6 +263,9 @@ def main(argv: list[str]) -> int:
         print("failed:")
         for key, n in result["failed"].items():
             print(f"  {n:5d}  {key}")
+        print("by folder:")
+        for folder, counts in result["by_folder"].items():
+            print(f"  {folder}: " + ", ".join(f"{n} {key}" for key, n in counts.items()))
         return 0
     result = run_legacy(args.corpus, synthetic=args.synthetic)
     if args.json:
