@@ -16,10 +16,10 @@ from whoosh.system import pack_uint
 
 class TermsField(KEYWORD):
     def index(self, value, **kwargs):
+        if not self.scorable:
+            # Presence-only postings through this path broke merges; use Whoosh's own.
+            yield from super().index(value, **kwargs)
+            return
         fb = self.format.field_boost
-        if self.scorable:
-            for term, n in Counter(value.split()).items():
-                yield term.encode("utf-8"), n, n * fb, pack_uint(n)
-        else:
-            for term in set(value.split()):
-                yield term.encode("utf-8"), 1, fb, b""
+        for term, n in Counter(value.split()).items():
+            yield term.encode("utf-8"), n, n * fb, pack_uint(n)

@@ -24,11 +24,10 @@ from ..i18n import _
 from ..query import Filter, Not, Number, Or, Phrase, Query, Word
 from ..text.analysis import bigram, bigrams, folded, number_key, tokens
 from . import Filters, IndexHit, IndexResults
-from .codec import writer_codec
 from .fields import SECTION_KINDS, IndexRecord
 
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued", "sha256")
 
@@ -55,14 +54,14 @@ def make_schema():
         stamp=STORED(), title=STORED(), doc_type=STORED(), number=STORED(), issuer=STORED(),
         sha256=STORED(), secmap=STORED(),
         issued=ID(stored=True, sortable=True),
-        type=ID(), year=ID(), tags=KEYWORD(commas=True), issuer_f=TermsField(),
-        # Bigram fields only say "these words stand together": presence, no lengths or
-        # frequencies to store and look up for every posting.
-        all_x=terms(), all_f=terms(), all_b=TermsField(), title_f=terms(), title_b=TermsField(),
-        numkey=TermsField(), cites=TermsField(),
+        # Unscored fields keep Whoosh's own KEYWORD: TermsField is only used scored (a
+        # presence-only TermsField broke segment merges: IndexError reading postings).
+        type=ID(), year=ID(), tags=KEYWORD(commas=True), issuer_f=KEYWORD(),
+        all_x=terms(), all_f=terms(), all_b=terms(), title_f=terms(), title_b=terms(),
+        numkey=KEYWORD(), cites=KEYWORD(),
     )
     for kind in SECTION_KINDS:
-        fields[f"sec_{kind}"] = TermsField()
+        fields[f"sec_{kind}"] = KEYWORD()
     return Schema(**fields)
 
 
@@ -326,7 +325,7 @@ def _writer(ix, wait: float):
     from whoosh.index import LockError
 
     try:
-        w = ix.writer(timeout=wait, limitmb=256, codec=writer_codec())
+        w = ix.writer(timeout=wait, limitmb=256)
     except LockError:
         raise IndexProblem(_("The index is locked by another writer; try again later.")) from None
     try:
