@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Ambiguous, ArchiveError, IndexProblem, NotFound
+from .errors import Ambiguous, ArchiveError, NotFound
 from .i18n import _
 from .importer import DEFAULT_MAX_BYTES, ImportResult, Prepared, expand, prepare
 from .index import Filters, IndexHit

@@ -14,14 +14,21 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_EMPH = re.compile(r"(\*\*|__)(.+?)\1")
 
 
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
 def header_lines(doc: Document) -> list[str]:
+    """The header block of a text export: issuer, number, place and date, title."""
     p = doc.parsed
+    english = p.language == "en"
     lines = []
     if p.issuer:
         lines.append(p.issuer)
     if p.number:
-        lines.append(f"Số: {p.number}")
-    place_date = ", ".join(x for x in (p.place, _vn_date(p.issued)) if x)
+        lines.append(f"No. {p.number}" if english else f"Số: {p.number}")
+    date = _en_date(p.issued) if english else _vn_date(p.issued)
+    place_date = ", ".join(x for x in (p.place, date) if x)
     if place_date:
         lines.append(place_date)
     if p.title:
@@ -37,13 +44,41 @@ def _vn_date(iso: str | None) -> str | None:
     return f"ngày {int(d):02d} tháng {int(m):02d} năm {y}"
 
 
+def _en_date(iso: str | None) -> str | None:
+    if not iso or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        return iso
+    y, m, d = iso.split("-")
+    return f"{int(d)} {_EN_MONTHS[int(m) - 1]} {y}"
+
+
+# A heading that is only its number ("Điều 3.", "IV.", "2.") was printed on one line with the
+# paragraph after it; the list items of "Nơi nhận" and dash lists were printed without blank
+# lines between them. The text export puts both back.
+_NUMBER_ONLY = re.compile(r"^(?:(?:Điều|Chương|Mục|Phần)\s+\S+|[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.):]?$")
+_LIST_ITEM = re.compile(r"^\s*[-+•]\s")
+
+
 def plain_body(body: str) -> str:
     """The body without Markdown syntax: heading marks and emphasis removed, numbering kept."""
-    out = []
-    for line in body.splitlines():
-        line = _MD_HEADING.sub("", line)
-        line = _MD_EMPH.sub(r"\2", line)
+    out: list[str] = []
+    pending_number: str | None = None
+    for raw in body.splitlines():
+        is_heading = bool(_MD_HEADING.match(raw))
+        line = _MD_EMPH.sub(r"\2", _MD_HEADING.sub("", raw)).rstrip()
+        if pending_number is not None:
+            if not line:
+                continue
+            line = f"{pending_number} {line}"
+            pending_number = None
+        elif is_heading and _NUMBER_ONLY.match(line):
+            pending_number = line
+            continue
+        if _LIST_ITEM.match(line) and len(out) >= 2 and out[-1] == "" and (
+                _LIST_ITEM.match(out[-2]) or out[-2].endswith(":")):
+            out.pop()
         out.append(line)
+    if pending_number is not None:
+        out.append(pending_number)
     return "\n".join(out).strip() + "\n"
 
 
@@ -80,13 +115,17 @@ def render(doc: Document, fmt: str, width: int | None = None) -> str:
     raise ValueError(fmt)
 
 
-def section_to_txt(section: Section) -> str:
-    lines = [" ".join(x for x in (number_label(section), section.heading) if x)]
+def section_markdown(section: Section, depth: int = 2) -> str:
+    """A section (and its children) back as Markdown with headings."""
+    lines = ["#" * min(depth, 6) + " " + " ".join(x for x in (number_label(section), section.heading) if x)]
     if section.text:
-        lines.append(plain_body(section.text).rstrip("\n"))
-    for c in section.children:
-        lines.append(section_to_txt(c))
-    return "\n".join(lines)
+        lines.append(section.text)
+    lines.extend(section_markdown(c, depth + 1) for c in section.children)
+    return "\n\n".join(lines)
+
+
+def section_to_txt(section: Section) -> str:
+    return plain_body(section_markdown(section)).rstrip("\n")
 
 
 def number_label(section: Section) -> str:

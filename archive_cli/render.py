@@ -123,7 +123,8 @@ def styled_body(body: str):
 
 def show_document(con, doc: Document, refs=None, selectors=(), outline: bool = False) -> None:
     """`show` on a terminal: header panel, outline tree, styled body, references."""
-    from .views import refs_lines, section_markdown, select_sections
+    from .export import section_markdown
+    from .views import refs_lines, select_sections
 
     con.print(document_header(doc))
     if outline:

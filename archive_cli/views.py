@@ -3,7 +3,7 @@ reference lines. The rich rendering of the same lives in :mod:`archive_cli.rende
 from __future__ import annotations
 
 from .errors import NotFound
-from .export import number_label, header_lines, plain_body, section_to_txt
+from .export import header_lines, number_label, plain_body, section_to_txt
 from .i18n import _
 from .model import Document, Section
 from .sections import find_sections
@@ -22,15 +22,6 @@ def select_sections(doc: Document, selectors: tuple[str, ...] | list[str]) -> li
                 id=doc.id, sel=sel))
         out.extend(secs)
     return out
-
-
-def section_markdown(section: Section, depth: int = 2) -> str:
-    """A section (and its children) back as Markdown with headings."""
-    lines = ["#" * min(depth, 6) + " " + " ".join(x for x in (number_label(section), section.heading) if x)]
-    if section.text:
-        lines.append(section.text)
-    lines.extend(section_markdown(c, depth + 1) for c in section.children)
-    return "\n\n".join(lines)
 
 
 def refs_lines(refs) -> list[str]:

@@ -418,7 +418,7 @@ def _node_query(node):
 
 
 def _filter_terms(filters: Filters, query: Query) -> list:
-    from whoosh.query import And, Term, TermRange
+    from whoosh.query import Term, TermRange
 
     from ..doctypes import type_key
 
