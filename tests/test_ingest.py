@@ -88,6 +88,17 @@ def test_mixed_tcvn3_and_vni_line_by_line():
     assert out[-3:] == ["Hà Nội", "Hà Nội", "Quyết định"]
 
 
+def test_vni_word_pasted_into_tcvn3_line():
+    text = (TCVN3 + "- ÖÙng dông c«ng nghÖ th«ng tin trong c¸c ®¬n vÞ\n").encode("latin-1")
+    got = extract("a.txt", text)
+    assert got.text.splitlines()[-1] == "- Ứng dụng công nghệ thông tin trong các đơn vị"
+
+
+def test_vni_abbreviations_are_not_rewritten():
+    got = extract("a.txt", (VNI + "Phoøng LÑ-TBXH vaø QÑ soá 12\n").encode("latin-1"))
+    assert got.text.splitlines()[-1] == "Phòng LĐ-TBXH và QĐ số 12"
+
+
 def test_tcvn3_kept_as_utf8_latin1_letters():
     # Someone opened a .VnTime file as Latin-1 and saved it as UTF-8.
     got = extract("a.txt", TCVN3.encode("utf-8"))

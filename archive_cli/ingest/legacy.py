@@ -208,12 +208,50 @@ def decode_lines(
         if upper is not None and enc == "tcvn3" and len(upper) == len(text) and any(upper[start:pos - 1]):
             mask = upper[start:pos - 1]
             decoded = "".join(ch.upper() if m else ch for ch, m in zip(decoded, mask))
+        decoded = repair_words(line, decoded, enc, pdf)
         if enc == "tcvn3":
             decoded = fix_capitals(decoded)
         out.append(decoded)
     mixed = [k for k, n in used.items() if n >= 3]
     label = "tcvn3+vni" if len(mixed) == 2 else max(used, key=lambda k: used[k])
     return "\n".join(out), label
+
+
+_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+
+
+@lru_cache(maxsize=65536)
+def _garbled(word: str) -> bool:
+    """A word no Vietnamese spelling produces: two tone marks, or a character outside the
+    Vietnamese alphabet (Latin-1 symbols, ß, Ð …) — the trace of a wrong legacy decoding."""
+    tones = 0
+    for ch in word:
+        if ch.isascii() or ch in "đĐ":
+            continue
+        parts = unicodedata.normalize("NFD", ch)
+        if not (parts[0].isascii() and parts[0].isalpha()) or any(c not in _MARKS for c in parts[1:]):
+            return True
+        tones += sum(c in _TONES for c in parts[1:])
+    return tones > 1
+
+
+def repair_words(original: str, decoded: str, primary: str, pdf: bool = False) -> str:
+    """Word by word, keep the primary decoding unless it is not a Vietnamese syllable and the
+    other encoding's is: text pasted between documents mixes TCVN3 and VNI even inside a line
+    ("ÖÙng dông" = "Ứng dụng"). ``decoded`` is ``original`` decoded as TCVN3 (one character
+    for one, so spans line up); for VNI each word is decoded on its own."""
+
+    def pick(m: re.Match[str]) -> str:
+        token = m.group(0)
+        first = decoded[m.start():m.end()] if primary == "tcvn3" else vni_decode(token)
+        if token.isascii():
+            return first  # as decoded: a .VnTimeH run has upper-cased it
+        if is_syllable(first) or not _garbled(first):
+            return first  # abbreviations (LĐ, QĐ) are not syllables but are not garbled either
+        other = vni_decode(token) if primary == "tcvn3" else tcvn3_decode(token, pdf)
+        return other if is_syllable(other) else first
+
+    return _WORD.sub(pick, original)
 
 
 _CAPS_WORD = re.compile(r"[^\W\d_]+")
@@ -247,11 +285,11 @@ def decode_text(
     if mixed or unicode_vietnamese_count(text) or len(text) > 200_000 and guess(text[-100_000:], pdf) != enc:
         return decode_lines(text, enc, pdf, upper)
     if enc == "vni":
-        return vni_decode(text), enc
+        return repair_words(text, "", "vni", pdf), enc
     decoded = tcvn3_decode(text, pdf)
     if upper is not None and len(upper) == len(decoded):
         decoded = "".join(ch.upper() if m else ch for ch, m in zip(decoded, upper))
-    return fix_capitals(decoded), enc
+    return fix_capitals(repair_words(text, decoded, "tcvn3", pdf)), enc
 
 
 def font_encoding(font: str) -> str | None:
