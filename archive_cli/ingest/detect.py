@@ -85,23 +85,28 @@ def repair_mojibake(text: str) -> str | None:
 
 
 def _single_byte(data: bytes) -> tuple[str, str]:
-    latin = data.decode("latin-1")
-    decoded, enc = legacy.decode_text(latin)
-    if enc:
-        return decoded, enc
+    """Not UTF-8: TCVN3 / VNI, Windows-1258 or plain Windows-1252, whichever reads as the most
+    Vietnamese; Western text stays cp1252."""
+    from ..text.normalize import nfc
+
     cp1252 = data.decode("cp1252", errors="replace")
     cp1258 = data.decode("cp1258", errors="replace")
-    if cp1258 != cp1252:
-        from ..text.normalize import nfc
-
-        g58, b58 = legacy.vietnamese_score(nfc(cp1258[:SAMPLE]))
-        g52, b52 = legacy.vietnamese_score(cp1252[:SAMPLE])
-        # Windows-1258 writes tones as combining marks: only Vietnamese gains from reading it so.
-        if g58 - b58 > g52 - b52 + 1 and g58 >= 2 * b58:
-            return cp1258, "cp1258"
+    net52 = _net(cp1252[:SAMPLE])
+    net58 = _net(nfc(cp1258[:SAMPLE])) if cp1258 != cp1252 else net52
+    decoded, enc = legacy.decode_text(data.decode("latin-1"))
+    if enc and _net(decoded[:SAMPLE]) >= net58:
+        return decoded, enc
+    # Windows-1258 writes tones as combining marks: only Vietnamese gains from reading it so.
+    if net58 > net52 + 1:
+        return cp1258, "cp1258"
     if cp1252.count("\ufffd") <= max(2, len(cp1252) // 1000):
         return cp1252, "cp1252"
     return _fallback(data)
+
+
+def _net(text: str) -> int:
+    good, bad = legacy.vietnamese_score(text)
+    return good - bad
 
 
 def _fallback(data: bytes) -> tuple[str, str]:
