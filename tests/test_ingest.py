@@ -281,6 +281,15 @@ def test_docx_text_box_content_kept():
     assert lines == ["Thân văn bản", "ỦY BAN NHÂN DÂN"]
 
 
+def test_docx_unicode_text_in_vntime_font_left_alone():
+    def build(d):
+        for line in VI.splitlines():
+            d.add_paragraph().add_run(line).font.name = ".VnTime"
+
+    got = extract("a.docx", _docx_bytes(build))
+    assert got.text == VI and got.encoding is None
+
+
 def test_docx_named_pdf_is_read_as_docx():
     got = extract("a.pdf", _docx_bytes(lambda d: d.add_paragraph("Nội dung văn bản")))
     assert got.format == "docx"

@@ -45,11 +45,22 @@ def _style_font(style) -> str:
     return ""
 
 
-def _paragraph(par, default_font: str, used: set[str]) -> str:
+class _Walk:
+    """What a pass over the document does with legacy-font runs: ``convert`` them, and collect
+    their raw text (to check the fonts tell the truth) and the encodings used."""
+
+    def __init__(self, default_font: str, convert: bool) -> None:
+        self.default_font = default_font
+        self.convert = convert
+        self.used: set[str] = set()
+        self.legacy_raw: list[str] = []
+
+
+def _paragraph(par, walk: _Walk) -> str:
     from . import legacy
 
     para_font = _style_font(par.style) if par.style is not None else ""
-    para_font = para_font or default_font
+    para_font = para_font or walk.default_font
     out = []
     for item in par.iter_inner_content():
         runs = item.runs if hasattr(item, "runs") else [item]
@@ -58,24 +69,25 @@ def _paragraph(par, default_font: str, used: set[str]) -> str:
             font = _run_font(run, para_font)
             enc = legacy.font_encoding(font)
             if enc and not text.isascii():
-                used.add(enc)
-            if enc == "tcvn3":
+                walk.used.add(enc)
+                walk.legacy_raw.append(text)
+            if walk.convert and enc == "tcvn3":
                 text = legacy.tcvn3_decode(text)
                 if legacy.upper_font(font):
                     text = text.upper()
-            elif enc == "vni":
+            elif walk.convert and enc == "vni":
                 text = legacy.vni_decode(text)
             out.append(text)
     return "".join(out)
 
 
-def _blocks(container, default_font: str, lines: list[str], used: set[str], depth: int = 0) -> None:
+def _blocks(container, walk: _Walk, lines: list[str], depth: int = 0) -> None:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     for block in container.iter_inner_content():
         if isinstance(block, Paragraph):
-            lines.append(_paragraph(block, default_font, used))
+            lines.append(_paragraph(block, walk))
         elif isinstance(block, Table) and depth < 5:
             for row in block.rows:
                 seen = set()
@@ -83,11 +95,11 @@ def _blocks(container, default_font: str, lines: list[str], used: set[str], dept
                     if id(cell._tc) in seen:  # merged cells repeat
                         continue
                     seen.add(id(cell._tc))
-                    _blocks(cell, default_font, lines, used, depth + 1)
+                    _blocks(cell, walk, lines, depth + 1)
             lines.append("")
 
 
-def _text_boxes(document, default_font: str, used: set[str]) -> list[str]:
+def _text_boxes(document, walk: _Walk) -> list[str]:
     """Paragraphs inside text boxes, which python-docx's block walk does not reach; appended
     after the body, as Word 97 stores them. A box drawn twice (DrawingML and its VML fallback)
     is kept once."""
@@ -97,36 +109,46 @@ def _text_boxes(document, default_font: str, used: set[str]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for box in document.element.body.iter(qn("w:txbxContent")):
-        text = "\n".join(_paragraph(Paragraph(p, document), default_font, used) for p in box.iter(qn("w:p")))
+        text = "\n".join(_paragraph(Paragraph(p, document), walk) for p in box.iter(qn("w:p")))
         if text.strip() and text not in seen:
             seen.add(text)
             out.append(text)
     return out
 
 
+def _walk(document, walk: _Walk) -> tuple[str, _Walk]:
+    lines: list[str] = []
+    _blocks(document, walk, lines)
+    lines.extend(_text_boxes(document, walk))
+    return "\n".join(lines), walk
+
+
 def read_docx(data: bytes) -> Extracted:
     """A .docx file's text; legacy-font runs converted."""
     import docx
+
+    from . import legacy
 
     _check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
         default_font = _style_font(document.styles["Normal"]) if "Normal" in [s.name for s in document.styles] else ""
-        lines: list[str] = []
-        used: set[str] = set()
-        _blocks(document, default_font, lines, used)
-        lines.extend(_text_boxes(document, default_font, used))
+        text, walk = _walk(document, _Walk(default_font, convert=True))
+        raw = "".join(walk.legacy_raw)
+        latin1 = sum(1 for ch in raw if "\u00a0" <= ch <= "\u00ff")
+        if raw and legacy.unicode_vietnamese_count(raw) > 0.2 * latin1:
+            # Unicode text in runs still named .VnTime (templates keep the font): the font
+            # names lie, so read the text as it is.
+            text, walk = _walk(document, _Walk(default_font, convert=False))
+            walk.used.clear()
     except IngestError:
         raise
     except Exception:
         raise IngestError(_("the .docx file is damaged and cannot be read")) from None
-    text = "\n".join(lines)
-    encoding = "+".join(sorted(used, key=["tcvn3", "vni"].index)) or None
+    encoding = "+".join(sorted(walk.used, key=["tcvn3", "vni"].index)) or None
     if encoding is None:
         # The legacy font may sit where python-docx does not look (theme, docDefaults): fall
         # back to recognising TCVN3/VNI by content.
-        from . import legacy
-
         text, encoding = legacy.decode_text(text)
     # No core-properties title in metadata: Word fills it from the template or the first line,
     # so it is not reliable enough for the parser to prefer over the text.
