@@ -29,8 +29,11 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def read_html(data: bytes) -> Extracted:
     """An HTML page's main text, paragraphs and headings on their own lines."""
-    import trafilatura
-
+    try:
+        import trafilatura
+    except ImportError as exc:  # trafilatura → jusText needs lxml.html.clean (lxml_html_clean)
+        raise IngestError(_("reading HTML needs a Python package that is missing ({name}); "
+                            "install it with pip").format(name=exc.name or "trafilatura")) from None
     if len(data) > MAX_HTML:
         raise IngestError(_("the HTML page is larger than 30 MB"))
     html, encoding = _decode(data)

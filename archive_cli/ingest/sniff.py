@@ -81,8 +81,9 @@ def _ascii_head(head: bytes) -> bytes:
 
 
 def _ole_kind(data: bytes) -> str:
-    import olefile
+    from .worddoc import ole_module
 
+    olefile = ole_module()
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             streams = {"/".join(entry) for entry in ole.listdir()}

@@ -51,10 +51,18 @@ def _stream(ole, name: str) -> bytes:
     return ole.openstream(name).read()
 
 
+def ole_module():
+    """olefile, or a clear refusal when it is not installed."""
+    try:
+        import olefile
+    except ImportError:
+        raise IngestError(_("reading Word 97 .doc files needs the olefile package; install it with pip")) from None
+    return olefile
+
+
 def read_runs(data: bytes) -> list[Run]:
     """Text of the main document of a Word 97–2003 file as font runs, control chars resolved."""
-    import olefile
-
+    olefile = ole_module()
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except Exception:
