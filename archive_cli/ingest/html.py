@@ -32,8 +32,8 @@ def read_html(data: bytes) -> Extracted:
     try:
         import trafilatura
     except ImportError as exc:  # trafilatura → jusText needs lxml.html.clean (lxml_html_clean)
-        raise IngestError(_("reading HTML needs a Python package that is missing ({name}); "
-                            "install it with pip").format(name=exc.name or "trafilatura")) from None
+        name = "lxml_html_clean" if (exc.name or "").startswith("lxml") else (exc.name or "trafilatura")
+        raise IngestError(_("reading HTML needs the {name} package; install it with pip").format(name=name)) from None
     if len(data) > MAX_HTML:
         raise IngestError(_("the HTML page is larger than 30 MB"))
     html, encoding = _decode(data)
