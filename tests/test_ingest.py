@@ -394,6 +394,11 @@ def test_unsupported_formats(name, data, fragment):
         extract(name, data)
 
 
+@pytest.mark.parametrize("name", ["Quyết định số 12 (bản sửa).TXT", "dir\\sub\\a.txt ", ".hidden", "no-extension", "a.b.c.md"])
+def test_odd_names(name):
+    assert extract(name, VI.encode()).text == VI
+
+
 def test_text_starting_like_a_magic_number_is_text():
     assert extract("a.txt", b"MZ stands for Mark Zbikowski.\n").format == "txt"
 

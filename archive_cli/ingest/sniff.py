@@ -39,7 +39,7 @@ _HTML = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|ht
 
 
 def suffix_of(name: str) -> str:
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip().lower()
     return base[base.rfind("."):] if "." in base.lstrip(".") else ""
 
 
