@@ -17,15 +17,30 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one."""
+#: Where the OS can flush everything at once (POSIX ``sync``), batch imports write without a
+#: per-file fsync and call :func:`sync_batch` once before committing the batch to the index.
+CAN_SYNC_BATCH = hasattr(os, "sync")
+
+
+def sync_batch() -> None:
+    """Make every write so far durable (one system call instead of four fsyncs per document)."""
+    if CAN_SYNC_BATCH:
+        os.sync()
+
+
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves either the old file or the new one.
+
+    ``durable=False`` skips the fsyncs: the caller promises a :func:`sync_batch` before anything
+    depends on the file (the rename is still atomic for a killed process)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -33,7 +48,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def remove_file(path: Path) -> bool:

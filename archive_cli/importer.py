@@ -179,8 +179,12 @@ def prepare(path: str, root: str, max_bytes: int, tags: tuple[str, ...] = (),
         doc = build_document(path, data, sha, doc_id, tags)
         stamp = ""
         if write:
-            store.write_original(sha, data)
-            stamp = store.write(doc).stamp
+            from .fsutil import CAN_SYNC_BATCH
+
+            # Durable later, in one go: the writer syncs the batch before indexing it.
+            durable = not CAN_SYNC_BATCH
+            store.write_original(sha, data, durable)
+            stamp = store.write(doc, durable).stamp
         return Prepared(path, doc_id, sha, doc=doc, record=record_for(doc, stamp))
     except ArchiveError as exc:
         return Prepared(path, error=str(exc))
@@ -191,3 +195,9 @@ def prepare(path: str, root: str, max_bytes: int, tags: tuple[str, ...] = (),
     except Exception as exc:  # a reader library failing on odd bytes is a per-file failure
         return Prepared(path, error=_("the file could not be read ({kind}: {msg})").format(
             kind=type(exc).__name__, msg=str(exc).splitlines()[0][:120] if str(exc) else "no detail"))
+
+
+def prepare_many(paths: list[str], root: str, max_bytes: int, tags: tuple[str, ...] = (),
+                 write: bool = True) -> list[Prepared]:
+    """:func:`prepare` for a chunk of files: one task per chunk keeps inter-process traffic low."""
+    return [prepare(p, root, max_bytes, tags, write) for p in paths]

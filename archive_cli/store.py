@@ -105,14 +105,14 @@ class Store:
         return self.original_path(sha256).read_bytes()
 
     # --- writing (each step atomic) ----------------------------------------------------------
-    def write_original(self, sha256: str, data: bytes) -> None:
+    def write_original(self, sha256: str, data: bytes, durable: bool = True) -> None:
         path = self.original_path(sha256)
         if not path.exists():
-            atomic_write(path, data)
+            atomic_write(path, data, durable)
 
-    def write(self, doc: Document) -> StoreEntry:
+    def write(self, doc: Document, durable: bool = True) -> StoreEntry:
         path = self.doc_path(doc.id)
-        atomic_write(path, document_to_text(doc).encode("utf-8"))
+        atomic_write(path, document_to_text(doc).encode("utf-8"), durable)
         return StoreEntry(doc.id, path, _stamp(path.stat()))
 
     def delete(self, doc_id: str, sha256: str | None) -> bool:

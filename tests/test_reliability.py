@@ -45,13 +45,13 @@ def listed(archive: Path) -> list[dict]:
 @posix_only
 def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path):
     folder = tmp_path / "in"
-    docs = make_docs(folder, 40)
+    docs = make_docs(folder, 80)
     archive = tmp_path / "a"
     rng = random.Random(20261126)
     kills = 0
-    for _round in range(4):
+    for _round in range(5):
         p = popen(archive, "import", str(folder), "--jobs", "2")
-        time.sleep(rng.uniform(0.3, 2.5))
+        time.sleep(rng.uniform(0.2, 1.2))
         if p.poll() is None:
             p.send_signal(signal.SIGKILL)
             kills += 1

@@ -325,7 +325,7 @@ def _writer(ix, wait: float):
     from whoosh.index import LockError
 
     try:
-        w = ix.writer(timeout=wait, limitmb=256)
+        w = ix.writer(timeout=wait, limitmb=128)
     except LockError:
         raise IndexProblem(_("The index is locked by another writer; try again later.")) from None
     try:
