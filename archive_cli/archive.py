@@ -29,6 +29,7 @@ from .store import Store, StoreEntry
 DEFAULT_WAIT = 5.0
 BATCH_DOCS = 500
 IMPORT_CHUNK = 8  # files per task sent to a worker process
+RERANK_DEPTH = 100  # candidates re-ranked by word adjacency
 
 
 def default_root() -> Path:
@@ -119,6 +120,43 @@ class RefsReport:
     id: str
     cites: list[CitedDocument]
     cited_by: list[Hit]
+
+
+def adjacent_runs(q) -> list[list[str]]:
+    """Runs of two or more plain query words typed next to each other, folded."""
+    from .query import Word
+
+    runs: list[list[str]] = [[]]
+    for c in q.clauses:
+        if isinstance(c, Word) and c.field is None:
+            runs[-1].append(c.folded)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if len(r) >= 2]
+
+
+def rerank_by_adjacency(hits: list[IndexHit], runs: list[list[str]], read_body) -> list[IndexHit]:
+    """Order hits by score × (1 + share of the query's word pairs found side by side), doubled
+    for each run of query words found whole, in order ("tài chính ngân sách")."""
+    from .text.analysis import folded, tokens
+
+    wanted = {(a, b) for r in runs for a, b in zip(r, r[1:])}
+    phrases = [" " + " ".join(r) + " " for r in runs]
+    scored = []
+    for h in hits:
+        try:
+            toks = folded(tokens(read_body(h.id)))
+        except OSError:
+            toks = []
+        together = wanted & set(zip(toks, toks[1:]))
+        factor = 1.0 + len(together) / len(wanted)
+        if together:
+            text = " " + " ".join(toks) + " "
+            factor *= 2 ** sum(p in text for p in phrases)
+        h.score *= factor
+        scored.append(h)
+    scored.sort(key=lambda x: (-round(x.score, 6), x.id))
+    return scored
 
 
 def _hit_from_stored(h: IndexHit) -> Hit:
@@ -363,7 +401,15 @@ class Archive:
         if q.is_empty and filters.is_empty() and not q.clauses:
             raise ArchiveError(_("The query has no words to search for."))
         self._require_index()
-        res = self.index.search(q, filters, limit=limit, page=page, sort=sort)
+        runs = adjacent_runs(q)
+        if runs and sort == "relevance":
+            # Words standing together rank above scattered ones: re-rank the best candidates by
+            # how many of the query's adjacent word pairs stand together in the stored text.
+            depth = max(page * limit, RERANK_DEPTH)
+            res = self.index.search(q, filters, limit=depth, page=1, sort=sort)
+            res.hits = rerank_by_adjacency(res.hits, runs, self.store.read_body)[(page - 1) * limit:page * limit]
+        else:
+            res = self.index.search(q, filters, limit=limit, page=page, sort=sort)
         words = q.positive_words()
         hits = []
         for ih in res.hits:
@@ -442,10 +488,10 @@ class Archive:
         return hits
 
     def similar(self, ref: str, limit: int = 10) -> list[Hit]:
-        from .text.analysis import bigrams, folded, tokens
+        from .text.analysis import folded, tokens
 
         doc = self.get(ref)
-        text = " ".join(bigrams(folded(tokens((doc.parsed.title or "") + "\n" + doc.parsed.body))))
+        text = " ".join(folded(tokens((doc.parsed.title or "") + "\n" + doc.parsed.body)))
         return [_hit_from_stored(h) for h in self.index.similar(doc.id, text, limit)]
 
     def refs(self, ref: str) -> RefsReport:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..doctypes import type_key
 from ..model import Document
 from ..snippets import section_text
-from ..text.analysis import bigrams, folded, number_key, tokens
+from ..text.analysis import folded, number_key, tokens
 from ..text.normalize import folded_key
 
 SECTION_KINDS = ("purpose", "content", "implementation")
@@ -38,9 +38,7 @@ class IndexRecord:
     # terms, space separated
     all_x: str
     all_f: str
-    all_b: str
     title_f: str
-    title_b: str
     number_keys: str
     cites: str
     sec: dict[str, str]
@@ -95,9 +93,7 @@ def record_for(doc: Document, stamp: str) -> IndexRecord:
         issuer_f=" ".join(folded(tokens(p.issuer or ""))),
         all_x=" ".join(body_toks),
         all_f=" ".join(body_f),
-        all_b=" ".join(bigrams(body_f)),
         title_f=" ".join(title_toks),
-        title_b=" ".join(bigrams(title_toks)),
         number_keys=number_key(number) if number else "",
         cites=" ".join(sorted(cited)),
         sec={k: " ".join(folded(tokens("\n".join(v)))) for k, v in sec.items()},

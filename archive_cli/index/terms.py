@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from array import array
+
 from whoosh.fields import KEYWORD
+from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
 
@@ -23,3 +26,45 @@ class TermsField(KEYWORD):
         fb = self.format.field_boost
         for term, n in Counter(value.split()).items():
             yield term.encode("utf-8"), n, n * fb, pack_uint(n)
+
+
+class PositionsTermsField(TermsField):
+    """Pre-analysed terms with their positions, for phrase queries ("tổ chức thực hiện")."""
+
+    def __init__(self, field_boost: float = 1.0) -> None:
+        from whoosh import formats
+
+        super().__init__(scorable=True, field_boost=field_boost)
+        self.format = CompactPositions(field_boost=field_boost)
+
+    def index(self, value, **kwargs):
+        fb = self.format.field_boost
+        encode = self.format.encode
+        positions: dict[str, list[int]] = {}
+        for pos, term in enumerate(value.split()):
+            positions.setdefault(term, []).append(pos)
+        for term, poslist in positions.items():
+            yield term.encode("utf-8"), len(poslist), len(poslist) * fb, encode(poslist)
+
+
+class CompactPositions(Positions):
+    """Positions as a typecode byte and a machine array of deltas, not Whoosh's pickle with a
+    4-byte count: 3 bytes instead of ~14 for a term seen once, and C-speed decoding. The
+    positions of one field were half the index."""
+
+    def encode(self, poslist) -> bytes:
+        deltas = [b - a for a, b in zip([0, *poslist], poslist)]
+        code = "H" if max(deltas, default=0) < 65536 else "I"
+        return code.encode() + array(code, deltas).tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        deltas = array(chr(valuestring[0]))
+        deltas.frombytes(valuestring[1:])
+        out, pos = [], 0
+        for d in deltas:
+            pos += d
+            out.append(pos)
+        return out
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return (len(valuestring) - 1) // array(chr(valuestring[0])).itemsize

@@ -22,12 +22,12 @@ from ..errors import IndexProblem
 from ..fsutil import atomic_write
 from ..i18n import _
 from ..query import Filter, Not, Number, Or, Phrase, Query, Word
-from ..text.analysis import bigram, bigrams, folded, number_key, tokens
+from ..text.analysis import folded, number_key, tokens
 from . import Filters, IndexHit, IndexResults
 from .fields import SECTION_KINDS, IndexRecord
 
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued", "sha256")
 
@@ -35,16 +35,14 @@ STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued
 NUMBER_BOOST = 50.0
 CITES_BOOST = 5.0
 TITLE_BOOST = 1.5
-BIGRAM_BOOST = 2.0
 EXACT_BOOST = 0.3
-PHRASE_BOOST = 3.0
 TIE_SLACK = 20
 
 
 def make_schema():
     from whoosh.fields import ID, KEYWORD, STORED, Schema
 
-    from .terms import TermsField
+    from .terms import PositionsTermsField, TermsField
 
     def terms(boost: float = 1.0) -> TermsField:
         return TermsField(scorable=True, field_boost=boost)
@@ -57,11 +55,14 @@ def make_schema():
         # Unscored fields keep Whoosh's own KEYWORD: TermsField is only used scored (a
         # presence-only TermsField broke segment merges: IndexError reading postings).
         type=ID(), year=ID(), tags=KEYWORD(commas=True), issuer_f=KEYWORD(),
-        all_x=terms(), all_f=terms(), all_b=terms(), title_f=terms(), title_b=terms(),
+        # Positions only on the folded view: phrases are checked there (plus the exact words).
+        all_x=terms(), all_f=PositionsTermsField(), title_f=terms(),
         numkey=KEYWORD(), cites=KEYWORD(),
     )
     for kind in SECTION_KINDS:
-        fields[f"sec_{kind}"] = KEYWORD()
+        # Scored, although only used as a filter: Whoosh stats the disk for a lengths column on
+        # every posting of an unscored field while committing (40 % of commit time).
+        fields[f"sec_{kind}"] = terms()
     return Schema(**fields)
 
 
@@ -69,8 +70,8 @@ def _doc_fields(r: IndexRecord) -> dict[str, str]:
     d = dict(
         id=r.id, stamp=r.stamp, title=r.title, doc_type=r.doc_type, number=r.number,
         issuer=r.issuer, sha256=r.sha256, issued=r.issued, type=r.type_key, year=r.year,
-        tags=r.tags, issuer_f=r.issuer_f, all_x=r.all_x, all_f=r.all_f, all_b=r.all_b,
-        title_f=r.title_f, title_b=r.title_b, numkey=r.number_keys, cites=r.cites,
+        tags=r.tags, issuer_f=r.issuer_f, all_x=r.all_x, all_f=r.all_f,
+        title_f=r.title_f, numkey=r.number_keys, cites=r.cites,
         secmap=r.secmap,
     )
     for kind in SECTION_KINDS:
@@ -275,10 +276,10 @@ class WhooshIndex:
         from whoosh.query import Or as WOr, Term, Not as WNot, And as WAnd
 
         with self._searcher() as s:
-            keys = [t for t, _w in s.key_terms_from_text("all_b", text_terms, numterms=15)]
+            keys = [t for t, _w in s.key_terms_from_text("all_f", text_terms, numterms=15)]
             if not keys:
                 return []
-            q = WAnd([WOr([Term("all_b", k) for k in keys]), WNot(Term("id", doc_id))])
+            q = WAnd([WOr([Term("all_f", k) for k in keys]), WNot(Term("id", doc_id))])
             return [IndexHit(h["id"], h.score, dict(h.fields())) for h in s.search(q, limit=limit)]
 
     def search(self, query: Query, filters: Filters, *, limit: int = 10, page: int = 1,
@@ -379,25 +380,26 @@ def _word_query(w: Word):
 
 
 def _phrase_query(p: Phrase):
-    from whoosh.query import And, Term
+    from whoosh.query import And, Phrase as WPhrase, Term
 
     fwords = [w.folded for w in p.words]
-    field = "title_b" if p.field == "title" else "all_b"
-    parts = [Term(field, b) for b in bigrams(fwords)]
-    parts += [Term("all_x", w.text) for w in p.words if w.exact]
     if p.field == "issuer":
-        parts = [Term("issuer_f", f) for f in fwords]
-    return And(parts)
+        return And([Term("issuer_f", f) for f in fwords])
+    if p.field == "title":
+        return And([Term("title_f", f) for f in fwords])
+    parts = [WPhrase("all_f", fwords)]
+    parts += [Term("all_x", w.text) for w in p.words if w.exact]
+    return And(parts) if len(parts) > 1 else parts[0]
 
 
 def _number_query(n: Number):
-    from whoosh.query import And, Or, Term
+    from whoosh.query import Or, Phrase as WPhrase, Term
 
     parts = [Term("numkey", n.key, boost=NUMBER_BOOST), Term("cites", n.key, boost=CITES_BOOST)]
     toks = folded(tokens(n.raw))
     if len(toks) > 1:
         # The number written in the text but not recognised as a citation still counts, lower.
-        parts.append(And([Term("all_b", b) for b in bigrams(toks)]))
+        parts.append(WPhrase("all_f", toks))
     return Or(parts)
 
 
@@ -460,7 +462,6 @@ def build_query(query: Query, filters: Filters):
 
     filter_parts, section = _filter_terms(filters, query)
     musts, shoulds = [], []
-    prev_word: Word | None = None
     for c in query.clauses:
         if isinstance(c, Filter):
             continue
@@ -469,27 +470,9 @@ def build_query(query: Query, filters: Filters):
             shoulds.append(Term("title_f", c.folded, boost=TITLE_BOOST))
             if not c.exact:
                 shoulds.append(Term("all_x", c.text, boost=EXACT_BOOST))
-            if prev_word is not None:
-                bg = bigram(prev_word.folded, c.folded)
-                shoulds.append(Term("all_b", bg, boost=BIGRAM_BOOST))
-                shoulds.append(Term("title_b", bg, boost=BIGRAM_BOOST))
-            prev_word = c
-        else:
-            prev_word = None
         if section and isinstance(c, (Word, Phrase)):
             words = c.words if isinstance(c, Phrase) else (c,)
             musts.extend(Term(f"sec_{section}", w.folded) for w in words)
-    # A run of three or more plain words found standing together ranks above the same words
-    # scattered: every adjacent pair present at once (the bigram phrase).
-    run: list[Word] = []
-    for c in [*query.clauses, None]:
-        if isinstance(c, Word) and c.field is None:
-            run.append(c)
-            continue
-        if len(run) >= 3:
-            pairs = [bigram(a.folded, b.folded) for a, b in zip(run, run[1:])]
-            shoulds.append(And([Term("all_b", bg) for bg in pairs], boost=PHRASE_BOOST))
-        run = []
     if query.is_empty:
         musts.insert(0, Every())
     base = And(musts) if len(musts) > 1 else musts[0]
