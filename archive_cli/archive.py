@@ -21,7 +21,6 @@ from .errors import Ambiguous, ArchiveError, NotFound
 from .i18n import _
 from .importer import DEFAULT_MAX_BYTES, ImportResult, Prepared, expand, prepare, prepare_many
 from .index import Filters, IndexHit
-from .lock import WriteLock
 from .model import Document, Reference
 from .query import MAX_QUERY_LENGTH, parse_query
 from .store import Store, StoreEntry
@@ -29,7 +28,7 @@ from .store import Store, StoreEntry
 DEFAULT_WAIT = 5.0
 BATCH_DOCS = 500
 IMPORT_CHUNK = 8  # files per task sent to a worker process
-RERANK_DEPTH = 100  # candidates re-ranked by word adjacency
+RERANK_DEPTH = 50  # candidates re-ranked by word adjacency
 
 
 def default_root() -> Path:
@@ -195,7 +194,9 @@ class Archive:
         if not self.index.exists() and not any(True for _ in self.store.entries()):
             self.index.create_if_missing()
 
-    def lock(self, command: str) -> WriteLock:
+    def lock(self, command: str):
+        from .lock import WriteLock
+
         self.root.mkdir(parents=True, exist_ok=True)
         return WriteLock(self.root, command, wait=self.wait)
 

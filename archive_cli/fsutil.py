@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -33,6 +32,8 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
 
     ``durable=False`` skips the fsyncs: the caller promises a :func:`sync_batch` before anything
     depends on the file (the rename is still atomic for a killed process)."""
+    import tempfile  # lazily: read-only commands never write
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:

@@ -10,7 +10,6 @@ same bytes again finds the same id ("duplicate") and ids survive any rebuild of 
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -26,6 +25,8 @@ _FM_END = re.compile(r"^---[ \t]*$", re.M)
 
 
 def content_hash(data: bytes) -> str:
+    import hashlib  # lazily: OpenSSL's start-up is not free, and searches never hash
+
     return hashlib.sha256(data).hexdigest()
 
 

@@ -30,14 +30,14 @@ def search(ctx, query, filters, limit, page, sort, as_json):
       archive search 125/KH-UBND
       archive search chuyen doi so --section implementation --json
     """
-    from ..render import console, no_results, search_result
-
     arch = ctx.archive()
     text = " ".join(query)
     result = arch.search(text, filters=filters, limit=limit, page=page, sort=sort)
     if as_json:
         echo_json(result.to_dict())
     else:
+        from ..render import console, no_results, search_result
+
         con = console()
         if result.total:
             search_result(con, result, filters.describe())

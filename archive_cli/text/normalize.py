@@ -55,8 +55,12 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_LOOKALIKE_RE = re.compile("[" + "".join(chr(c) for c in _LOOKALIKES) + "]")
+
+
 def fix_lookalikes(text: str) -> str:
-    return text.translate(_LOOKALIKES)
+    # str.translate walks every character through a dict; most texts have none of these.
+    return text.translate(_LOOKALIKES) if _LOOKALIKE_RE.search(text) else text
 
 
 def _q_fix(m: re.Match[str]) -> str:
