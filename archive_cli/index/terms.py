@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from array import array
+from itertools import accumulate
 
 from whoosh.fields import KEYWORD
 from whoosh.formats import Positions
@@ -60,11 +61,7 @@ class CompactPositions(Positions):
     def decode_positions(self, valuestring: bytes) -> list[int]:
         deltas = array(chr(valuestring[0]))
         deltas.frombytes(valuestring[1:])
-        out, pos = [], 0
-        for d in deltas:
-            pos += d
-            out.append(pos)
-        return out
+        return list(accumulate(deltas))
 
     def decode_frequency(self, valuestring: bytes) -> int:
         return (len(valuestring) - 1) // array(chr(valuestring[0])).itemsize

@@ -462,13 +462,17 @@ def build_query(query: Query, filters: Filters):
 
     filter_parts, section = _filter_terms(filters, query)
     musts, shoulds = [], []
+    plain = [c for c in query.clauses if isinstance(c, Word) and c.field is None]
     for c in query.clauses:
         if isinstance(c, Filter):
             continue
         musts.append(_node_query(c))
         if isinstance(c, Word) and c.field is None:
             shoulds.append(Term("title_f", c.folded, boost=TITLE_BOOST))
-            if not c.exact:
+            # Exact forms of an unaccented word ("ma" itself before "má") decide the order of
+            # one- and two-word queries; longer ones are ordered by adjacency, and every extra
+            # clause is scored on every matching document.
+            if not c.exact and len(plain) <= 2:
                 shoulds.append(Term("all_x", c.text, boost=EXACT_BOOST))
         if section and isinstance(c, (Word, Phrase)):
             words = c.words if isinstance(c, Phrase) else (c,)
