@@ -225,38 +225,55 @@ class Archive:
         root = str(self.root)
         write = not dry_run
         if jobs > 1 and len(todo) >= 8:
-            from concurrent.futures import ProcessPoolExecutor
-
-            import multiprocessing
-
-            # Workers must not inherit the write lock's descriptor (a fork would, and a killed
-            # import's orphaned workers would then keep the archive locked): start them from a
-            # fresh interpreter ("forkserver"; Windows spawns anyway).
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-                # A bounded number of chunks in flight: the writer is slower than the readers,
-                # and results piling up unbounded cost ~40 KB each (1.9 GB at 10k documents).
-                chunks = (todo[i:i + IMPORT_CHUNK] for i in range(0, len(todo), IMPORT_CHUNK))
-                inflight: deque = deque()
-                for chunk in itertools.islice(chunks, jobs * 3):
-                    inflight.append(pool.submit(prepare_many, chunk, root, self.max_bytes, tags, write))
-                ready: deque[Prepared] = deque()
-                for c in candidates:
-                    if c.error is not None:
-                        yield c.path, Prepared(c.path, error=c.error)
-                        continue
-                    if not ready:
-                        ready.extend(inflight.popleft().result())
-                        nxt = next(chunks, None)
-                        if nxt is not None:
-                            inflight.append(pool.submit(prepare_many, nxt, root, self.max_bytes, tags, write))
-                    yield c.path, ready.popleft()
+            yield from self._prepared_in_workers(candidates, todo, jobs, root, tags, write)
             return
         for c in candidates:
             if c.error is not None:
                 yield c.path, Prepared(c.path, error=errors[c.path])
             else:
                 yield c.path, prepare(c.path, root, self.max_bytes, tags, write)
+
+    def _prepared_in_workers(self, candidates, todo, jobs, root, tags, write) -> Iterator[tuple[str, Prepared]]:
+        """:func:`prepare` in worker processes, results in input order, little work in flight.
+
+        Workers start from a fresh interpreter ("forkserver"; Windows spawns anyway): a fork
+        would inherit the write lock's descriptor, and a killed import's orphaned workers
+        would keep the archive locked. If the pool cannot work (e.g. a library caller whose
+        ``__main__`` cannot be re-imported), the rest is prepared in this process."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        # A bounded number of chunks in flight: the writer is slower than the readers, and
+        # results piling up unbounded cost ~40 KB each (1.9 GB at 10k documents).
+        chunks = (todo[i:i + IMPORT_CHUNK] for i in range(0, len(todo), IMPORT_CHUNK))
+        ready: deque[Prepared] = deque()
+        pool = None
+        try:
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+            inflight: deque = deque(pool.submit(prepare_many, chunk, root, self.max_bytes, tags, write)
+                                    for chunk in itertools.islice(chunks, jobs * 3))
+            for c in candidates:
+                if c.error is not None:
+                    yield c.path, Prepared(c.path, error=c.error)
+                    continue
+                if not ready and pool is not None:
+                    try:
+                        ready.extend(inflight.popleft().result())
+                        nxt = next(chunks, None)
+                        if nxt is not None:
+                            inflight.append(pool.submit(prepare_many, nxt, root, self.max_bytes, tags, write))
+                    except BrokenProcessPool:
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        pool = None
+                if ready:
+                    yield c.path, ready.popleft()
+                else:  # no pool (any more): the same work here; store writes are idempotent
+                    yield c.path, prepare(c.path, root, self.max_bytes, tags, write)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def _import_batch(self, candidates, jobs, tags, dry_run, on_prepared) -> Iterator[ImportResult]:
         pending: list[tuple[ImportResult, Prepared]] = []
