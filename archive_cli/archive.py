@@ -201,11 +201,14 @@ class Archive:
         return WriteLock(self.root, command, wait=self.wait)
 
     # --- import ------------------------------------------------------------------------------
-    def import_paths(self, paths: Iterable[str | Path], *, jobs: int | None = None,
+    def import_paths(self, paths: Iterable[str | Path], *, jobs: int = 1,
                      dry_run: bool = False, tags: Iterable[str] = (),
                      on_prepared: Callable[[Prepared], None] | None = None,
                      literal: Iterable[str | Path] = ()) -> Iterator[ImportResult]:
         """Import files, folders (recursive) and globs; one result per file, in input order.
+
+        ``jobs > 1`` reads and parses in worker processes; as with any use of multiprocessing,
+        a script doing that needs an ``if __name__ == "__main__":`` guard.
 
         ``literal`` paths (e.g. read from stdin) are imported after ``paths`` and never globbed."""
         candidates = list(expand(str(p) for p in paths))
@@ -221,7 +224,7 @@ class Archive:
     def _prepared(self, candidates, jobs, tags, dry_run) -> Iterator[tuple[str, Prepared]]:
         todo = [c.path for c in candidates if c.error is None]
         errors = {c.path: c.error for c in candidates if c.error is not None}
-        jobs = jobs or os.cpu_count() or 1
+        jobs = max(1, jobs or 1)
         root = str(self.root)
         write = not dry_run
         if jobs > 1 and len(todo) >= 8:
@@ -245,13 +248,18 @@ class Archive:
         from concurrent.futures.process import BrokenProcessPool
 
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            # Preload our worker module instead of re-running the caller's __main__ in the
+            # server (a script without a __main__ guard would otherwise run itself again).
+            ctx.set_forkserver_preload(["archive_cli.importer"])
         # A bounded number of chunks in flight: the writer is slower than the readers, and
         # results piling up unbounded cost ~40 KB each (1.9 GB at 10k documents).
         chunks = (todo[i:i + IMPORT_CHUNK] for i in range(0, len(todo), IMPORT_CHUNK))
         ready: deque[Prepared] = deque()
         pool = None
         try:
-            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
             inflight: deque = deque(pool.submit(prepare_many, chunk, root, self.max_bytes, tags, write)
                                     for chunk in itertools.islice(chunks, jobs * 3))
             for c in candidates:

@@ -28,7 +28,10 @@ def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
       archive import 'inbox/**/*.docx' --json
       find /mnt/share -name '*.pdf' | archive import - --jobs 2
     """
+    import os
+
     arch = ctx.archive()
+    jobs = jobs or os.cpu_count() or 1
     if max_size:
         arch.max_bytes = int(max_size * 1e6)
     expanded = [p for p in paths if p != "-"]
