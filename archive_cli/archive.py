@@ -644,6 +644,8 @@ class Archive:
         """Counts by type, issuer and year; archive and index sizes."""
         from collections import Counter
 
+        from .fsutil import tree_bytes
+
         docs = 0
         by_type: Counter[str] = Counter()
         by_issuer: Counter[str] = Counter()
@@ -660,18 +662,8 @@ class Archive:
             "by_type": dict(by_type.most_common()),
             "by_issuer": dict(by_issuer.most_common()),
             "by_year": dict(sorted(by_year.items(), reverse=True)),
-            "archive_bytes": _du(self.root),
-            "index_bytes": _du(self.root / "index"),
+            "archive_bytes": tree_bytes(self.root),
+            "index_bytes": tree_bytes(self.root / "index"),
             "path": str(self.root),
         }
 
-
-def _du(path: Path) -> int:
-    total = 0
-    for dirpath, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(dirpath, name)).st_size
-            except OSError:
-                pass
-    return total

@@ -61,3 +61,15 @@ def remove_file(path: Path) -> bool:
         return False
     fsync_dir(path.parent)
     return True
+
+
+def tree_bytes(path: Path) -> int:
+    """Bytes of all files under ``path`` (links not followed); 0 when it does not exist."""
+    total = 0
+    for dirpath, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                pass
+    return total

@@ -26,7 +26,8 @@ import tempfile
 from pathlib import Path
 
 from . import corpus
-from .measure import drop_caches, run_measured, stats_ms, timed, tree_bytes
+from ..fsutil import tree_bytes
+from .measure import drop_caches, run_measured, stats_ms, timed
 
 TARGETS = {
     "import_docs_per_s_ratio_min": 1.0,

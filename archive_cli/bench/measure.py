@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -156,12 +157,3 @@ def drop_caches() -> bool:
         return False
 
 
-def tree_bytes(path: Path) -> int:
-    total = 0
-    for dirpath, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(dirpath, name)).st_size
-            except OSError:
-                pass
-    return total
