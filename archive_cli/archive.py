@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Ambiguous, ArchiveError, NotFound
+from .errors import Ambiguous, ArchiveError, NotFound, QueryError
 from .i18n import _
 from .importer import DEFAULT_MAX_BYTES, ImportResult, Prepared, expand, prepare, prepare_many
 from .index import Filters, IndexHit
@@ -420,12 +420,12 @@ class Archive:
         from .snippets import make_snippet, matches
 
         if len(query) > MAX_QUERY_LENGTH:
-            raise ArchiveError(_("The query is {n} characters long; the limit is {limit}.").format(
+            raise QueryError(_("The query is {n} characters long; the limit is {limit}.").format(
                 n=len(query), limit=MAX_QUERY_LENGTH))
         filters = filters or Filters()
         q = parse_query(query)
         if q.is_empty and filters.is_empty() and not q.clauses:
-            raise ArchiveError(_("The query has no words to search for."))
+            raise QueryError(_("The query has no words to search for."))
         self._require_index()
         runs = adjacent_runs(q)
         if runs and sort == "relevance":

@@ -12,6 +12,12 @@ class IngestError(ArchiveError):
     """A file could not be read as a document (empty, binary, unsupported, undecodable …)."""
 
 
+class QueryError(ArchiveError):
+    """The query itself cannot be run (empty, too long): a usage error."""
+
+    exit_code = 2
+
+
 class NotFound(ArchiveError):
     """A REF matched no document."""
 

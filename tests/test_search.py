@@ -165,7 +165,9 @@ def test_nothing_found_suggests_a_spelling_that_has_hits(arch):
 def test_query_length_is_capped(arch):
     root, _ = arch
     res = run(root, "search", "a" * 5000)
-    assert res.exit_code == 1 and "limit" in res.stderr
+    assert res.exit_code == 2 and "limit" in res.stderr
+    res = run(root, "search", "...")
+    assert res.exit_code == 2 and res.stderr == "Error: The query has no words to search for.\n"
 
 
 def test_similar(arch):
