@@ -213,6 +213,9 @@ class Archive:
         ``literal`` paths (e.g. read from stdin) are imported after ``paths`` and never globbed."""
         candidates = list(expand(str(p) for p in paths))
         candidates += list(expand((str(p) for p in literal), globs=False))
+        # Never read the archive's own files back in (an archive kept inside the imported folder).
+        root = os.path.realpath(self.root) + os.sep
+        candidates = [c for c in candidates if not os.path.realpath(c.path).startswith(root)]
         tags = tuple(tags)
         if dry_run:
             yield from self._import_batch(candidates, jobs, tags, dry_run, on_prepared)

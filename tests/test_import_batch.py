@@ -68,3 +68,12 @@ def test_missing_path_and_no_matching_glob_fail_clearly(archive_dir, tmp_path):
     assert res.exit_code == 1
     errors = [x["error"] for x in json_lines(res.stdout)]
     assert errors == ["no such file or folder", "no file matches this pattern"]
+
+
+def test_an_archive_inside_the_imported_folder_is_not_read_back(tmp_path):
+    folder = tmp_path / "inbox"
+    write(folder / "a.txt", "THÔNG BÁO\nvề việc B\n\nNội dung.\n")
+    archive = folder / "archive"
+    assert run(archive, "import", str(folder)).exit_code == 0
+    res = run(archive, "import", str(folder), "--json")
+    assert [Path(x["path"]).name for x in json_lines(res.stdout)] == ["a.txt"]
