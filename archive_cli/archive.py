@@ -204,7 +204,8 @@ class Archive:
     def import_paths(self, paths: Iterable[str | Path], *, jobs: int = 1,
                      dry_run: bool = False, tags: Iterable[str] = (),
                      on_prepared: Callable[[Prepared], None] | None = None,
-                     literal: Iterable[str | Path] = ()) -> Iterator[ImportResult]:
+                     literal: Iterable[str | Path] = (),
+                     on_total: Callable[[int], None] | None = None) -> Iterator[ImportResult]:
         """Import files, folders (recursive) and globs; one result per file, in input order.
 
         ``jobs > 1`` reads and parses in worker processes; as with any use of multiprocessing,
@@ -216,6 +217,8 @@ class Archive:
         # Never read the archive's own files back in (an archive kept inside the imported folder).
         root = os.path.realpath(self.root) + os.sep
         candidates = [c for c in candidates if not os.path.realpath(c.path).startswith(root)]
+        if on_total is not None:
+            on_total(len(candidates))
         tags = tuple(tags)
         if dry_run:
             yield from self._import_batch(candidates, jobs, tags, dry_run, on_prepared)

@@ -41,12 +41,14 @@ def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
     progress = _progress() if not as_json else None
     out = None if as_json else _stdout_console()
     try:
-        on_prepared = None
+        on_prepared = on_total = None
         if progress is not None:
             task = progress.add_task(_("Importing"), total=None)
             on_prepared = lambda _p: progress.advance(task)  # noqa: E731
+            on_total = lambda n: progress.update(task, total=n)  # noqa: E731
             progress.start()
-        for r in arch.import_paths(expanded, literal=literal, jobs=jobs, dry_run=dry_run, tags=tags, on_prepared=on_prepared):
+        for r in arch.import_paths(expanded, literal=literal, jobs=jobs, dry_run=dry_run, tags=tags,
+                                   on_prepared=on_prepared, on_total=on_total):
             counts[r.status] += 1
             if as_json:
                 d = r.to_dict()
