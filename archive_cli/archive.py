@@ -98,14 +98,19 @@ class CheckReport:
     indexed: int
     problems: list[Problem] = field(default_factory=list)
     repaired: bool = False
+    remaining: list[Problem] | None = None  # after a repair: what is still wrong
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """True when nothing is (any longer) wrong."""
+        return not (self.problems if self.remaining is None else self.remaining)
 
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "documents": self.documents, "indexed": self.indexed,
-                "repaired": self.repaired, "problems": [p.to_dict() for p in self.problems]}
+        d = {"ok": self.ok, "documents": self.documents, "indexed": self.indexed,
+             "repaired": self.repaired, "problems": [p.to_dict() for p in self.problems]}
+        if self.remaining is not None:
+            d["remaining"] = [p.to_dict() for p in self.remaining]
+        return d
 
 
 @dataclass
@@ -437,9 +442,11 @@ class Archive:
         if runs and sort == "relevance":
             # Words standing together rank above scattered ones: re-rank the best candidates by
             # how many of the query's adjacent word pairs stand together in the stored text.
-            depth = max(page * limit, RERANK_DEPTH)
-            res = self.index.search(q, filters, limit=depth, page=1, sort=sort)
-            res.hits = rerank_by_adjacency(res.hits, runs, self.store.read_body)[(page - 1) * limit:page * limit]
+            # Only the best RERANK_DEPTH are re-ranked, always the same set, so every page is a
+            # slice of one order: re-ranked head, then the rest in index order.
+            res = self.index.search(q, filters, limit=max(page * limit, RERANK_DEPTH), page=1, sort=sort)
+            head = rerank_by_adjacency(res.hits[:RERANK_DEPTH], runs, self.store.read_body)
+            res.hits = (head + res.hits[RERANK_DEPTH:])[(page - 1) * limit:page * limit]
         else:
             res = self.index.search(q, filters, limit=limit, page=page, sort=sort)
         words = q.positive_words()
@@ -551,15 +558,18 @@ class Archive:
         return RefsReport(doc.id, cites, cited_by)
 
     # --- housekeeping ------------------------------------------------------------------------
-    def remove(self, ref: str) -> Document:
+    def remove(self, ref: str) -> str:
+        """Remove a document; returns its id. Works on a store file that no longer parses."""
         with self.lock("remove"):
-            doc = self.get(ref)
+            doc_id = self.resolve(ref)
+            entry = self.store.entry(doc_id)
+            sha = self._source_sha(entry) if entry else None
             # Store first: it is the truth. A crash after this leaves an orphan index entry that
             # `check --repair` deletes; the removal is never undone.
-            self.store.delete(doc.id, doc.source.sha256)
+            self.store.delete(doc_id, sha)
             if self.index.exists():
-                self.index.delete([doc.id])
-            return doc
+                self.index.delete([doc_id])
+            return doc_id
 
     def _records(self, entries: Iterable[StoreEntry], problems: list[Problem]):
         for entry in entries:
@@ -584,7 +594,10 @@ class Archive:
             return CheckReport(0, 0)
         if repair:
             with self.lock("check --repair"):
-                return self._check(repair=True)
+                report = self._check(repair=True)
+                # what the repair could not fix (a missing original, a broken store file)
+                report.remaining = self._check(repair=False).problems
+                return report
         return self._check(repair=False)
 
     def _check(self, repair: bool) -> CheckReport:

@@ -18,6 +18,10 @@ class QueryError(ArchiveError):
     exit_code = 2
 
 
+class StoreError(ArchiveError):
+    """A store file cannot be read back (a hand edit broke its front matter)."""
+
+
 class NotFound(ArchiveError):
     """A REF matched no document."""
 

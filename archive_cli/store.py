@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import StoreError
 from .fsutil import atomic_write, remove_file
+from .i18n import _
 from .model import META_FIELDS, Document, ParsedDocument, Source
 
 ID_LENGTH = 12
@@ -89,8 +91,18 @@ class Store:
             return None
 
     def load(self, doc_id: str) -> Document:
-        """Read a document back: front matter for metadata, the body re-parsed for the outline."""
-        return document_from_text(doc_id, self.doc_path(doc_id).read_text(encoding="utf-8"))
+        """Read a document back: front matter for metadata, the body re-parsed for the outline.
+
+        A file a person broke (invalid YAML, not UTF-8) raises StoreError naming it."""
+        path = self.doc_path(doc_id)
+        try:
+            return document_from_text(doc_id, path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise
+        except Exception as exc:  # YAML, Unicode or shape errors from a hand edit
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreError(_("{path} cannot be read ({reason}); fix it in an editor or remove the document.").format(
+                path=path, reason=first)) from None
 
     def read_body(self, doc_id: str) -> str:
         """The Markdown body of a store file without parsing its front matter or outline

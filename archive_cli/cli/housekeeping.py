@@ -19,8 +19,8 @@ def remove(ctx, refs):
     """
     arch = ctx.archive()
     for ref in refs:
-        doc = arch.remove(ref)
-        click.echo(_("Removed {id} {title}").format(id=doc.id, title=doc.parsed.title or ""))
+        doc_id = arch.remove(ref)
+        click.echo(_("Removed {id}").format(id=doc_id))
 
 
 @click.command("reindex")
@@ -55,16 +55,25 @@ def check(ctx, repair, as_json):
     report = ctx.archive().check(repair=repair)
     if as_json:
         echo_json(report.to_dict())
+    elif report.remaining is not None:
+        fixed = len(report.problems) - len(report.remaining)
+        if fixed:
+            click.echo(_("Repaired {n} problems.").format(n=fixed))
+        for p in report.remaining:
+            click.echo(p.message, err=True)
+        if report.ok:
+            click.echo(_("OK: {n} documents, index agrees with the store.").format(n=report.documents))
+        else:
+            click.echo(_("{n} problems remain that --repair cannot fix (see above).").format(
+                n=len(report.remaining)), err=True)
     else:
         for p in report.problems:
             click.echo(p.message, err=True)
         if report.ok:
             click.echo(_("OK: {n} documents, index agrees with the store.").format(n=report.documents))
-        elif report.repaired:
-            click.echo(_("Repaired {n} problems.").format(n=len(report.problems)))
         else:
             click.echo(_("{n} problems; run `archive check --repair`.").format(n=len(report.problems)), err=True)
-    if not report.ok and not report.repaired:
+    if not report.ok:
         raise SystemExit(1)
 
 

@@ -46,7 +46,12 @@ def _iso_date(ctx, param, value):
         d, mo, y = m2.groups()
     else:
         raise click.BadParameter(_("{value!r} is not a date; use YYYY-MM-DD or DD/MM/YYYY.").format(value=value))
-    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+    import datetime
+
+    try:
+        return datetime.date(int(y), int(mo), int(d)).isoformat()
+    except ValueError:
+        raise click.BadParameter(_("{value!r} is not a real date.").format(value=value)) from None
 
 
 SECTION_CHOICES = ("purpose", "content", "implementation")
@@ -101,8 +106,9 @@ class QueryCommand(click.Command):
                 rest = True
                 out.append(arg)
                 continue
+            glued_value = arg[:2] in valued and arg[2:].isdigit()  # -n5 is --limit 5; -nội is NOT nội
             if (arg.startswith("-") and len(arg) > 1 and not arg.startswith("--")
-                    and arg not in known and arg[:2] not in valued):
+                    and arg not in known and not glued_value):
                 out.extend(["NOT", arg[1:]])
             else:
                 out.append(arg)

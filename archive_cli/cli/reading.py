@@ -107,8 +107,12 @@ def export(ctx, refs, fmt, output, export_all, query, filters, width, force):
         else:
             ids += [h.id for h in arch.list(filters)]
     ids = list(dict.fromkeys(ids))
-    if not ids:
+    if not ids and not many and not refs:
         raise click.UsageError(_("Name documents to export: REF…, --all, --query or a filter."))
+    if not ids:
+        from ..errors import NotFound
+
+        raise NotFound(_("No documents match; nothing was exported."))
     if output in (None, "-"):
         for i in ids:
             click.echo(render(arch.get(i), fmt, width), nl=False)

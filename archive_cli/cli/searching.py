@@ -70,6 +70,8 @@ def list_(ctx, filters, sort, limit, as_json):
         hits_table(console(), hits)
     else:
         click.echo(_("No documents."), err=True)
+    if not hits:
+        raise SystemExit(1)
 
 
 @click.command("similar")

@@ -27,7 +27,7 @@ from . import Filters, IndexHit, IndexResults
 from .fields import SECTION_KINDS, IndexRecord
 
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued", "sha256")
 
@@ -36,7 +36,6 @@ NUMBER_BOOST = 50.0
 CITES_BOOST = 5.0
 TITLE_BOOST = 1.5
 EXACT_BOOST = 0.3
-TIE_SLACK = 20
 
 
 def make_schema():
@@ -48,7 +47,7 @@ def make_schema():
         return TermsField(scorable=True, field_boost=boost)
 
     fields = dict(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),
         stamp=STORED(), title=STORED(), doc_type=STORED(), number=STORED(), issuer=STORED(),
         sha256=STORED(), secmap=STORED(),
         issued=ID(stored=True, sortable=True),
@@ -138,6 +137,7 @@ class WhooshIndex:
         from whoosh import index as windex
 
         self.path.mkdir(parents=True, exist_ok=True)
+        live = (self._current() or {}).get("generation")
         existing = sorted(p.name for p in self.path.glob("g[0-9]*") if p.is_dir())
         n = int(existing[-1][1:]) + 1 if existing else 1
         gen = f"g{n:06d}"
@@ -155,8 +155,9 @@ class WhooshIndex:
         atomic_write(self.path / "CURRENT",
                      json.dumps({"generation": gen, "schema": SCHEMA_VERSION}).encode())
         self._ix = None
-        # Keep the generation just replaced (a reader may still be using it); drop older ones.
-        keep = {gen, existing[-1]} if existing else {gen}
+        # Keep the generation just replaced (a reader may still be using it); drop the others,
+        # including half-built ones left by a killed reindex.
+        keep = {gen, live}
         for name in existing:
             if name not in keep:
                 shutil.rmtree(self.path / name, ignore_errors=True)
@@ -285,34 +286,31 @@ class WhooshIndex:
     def search(self, query: Query, filters: Filters, *, limit: int = 10, page: int = 1,
                sort: str = "relevance") -> IndexResults:
         q, flt = build_query(query, filters)
-        from whoosh import collectors, sorting
+        from whoosh import collectors
 
         page = max(page, 1)
         with self._searcher() as s:
-            # Whoosh's matcher replacement and block-quality skipping (on by default) drop top
-            # hits of AndMaybe queries at small limits, so page 2 repeated page 1 and totals were
-            # wrong: collect with both off.
-            # Equal scores are common (a number query's citing documents all score alike); break
-            # ties by id so results do not depend on the order documents were indexed in. The
-            # slack lets documents tied across the page boundary be ordered too.
-            want = page * limit + TIE_SLACK
-            if sort == "date":
-                c = collectors.SortingCollector(sorting.FieldFacet("issued", reverse=True), limit=want)
-            else:
-                c = collectors.TopCollector(want, usequality=False, replace=0)
+            # Every match is collected and ordered here, not by Whoosh's top-N collector: its
+            # block-quality skipping drops top hits of our queries, and a top-N cut among equal
+            # scores (a number's citing documents, a template's copies) let pages repeat and
+            # skip documents. Ties are broken by id, so results do not depend on the order the
+            # documents were indexed in.
+            c = collectors.UnlimitedCollector()
             if flt is not None:
                 c = collectors.FilterCollector(c, allow=flt)
             s.search_with_collector(q, c)
-            res = c.results()
-            # Sorted results carry the sort key in .score; relevance is meaningless there.
-            ranked = [IndexHit(h["id"], h.score if isinstance(h.score, float) else 0.0, dict(h.fields()))
-                      for h in res]
+            items = list(c.results().top_n)
+            reader = s.reader()
+            ids = reader.column_reader("id")
             if sort == "date":
-                ranked.sort(key=lambda x: (x.stored.get("issued") or "", x.id), reverse=True)
+                issued = reader.column_reader("issued")
+                items.sort(key=lambda t: (issued[t[1]], ids[t[1]]), reverse=True)
             else:
-                ranked.sort(key=lambda x: (-round(x.score, 6), x.id))
-            hits = ranked[(page - 1) * limit:page * limit]
-            return IndexResults(total=len(res), hits=hits)
+                items.sort(key=lambda t: (-round(t[0], 6), ids[t[1]]))
+            chosen = items[(page - 1) * limit:page * limit]
+            hits = [IndexHit(f["id"], score if sort != "date" else 0.0, f)
+                    for score, docnum in chosen for f in [reader.stored_fields(docnum)]]
+            return IndexResults(total=len(items), hits=hits)
 
 
 @contextmanager
@@ -375,7 +373,7 @@ def _word_query(w: Word):
         # No exact title field: the folded title term, plus the exact word somewhere in the text.
         return And([Term("title_f", w.folded), Term("all_x", w.text)]) if w.exact else Term("title_f", w.folded)
     if w.field == "issuer":
-        return Term("issuer_f", w.folded)
+        return And([Term("issuer_f", w.folded), Term("all_x", w.text)]) if w.exact else Term("issuer_f", w.folded)
     return Term("all_x", w.text) if w.exact else Term("all_f", w.folded)
 
 
@@ -417,6 +415,20 @@ def _node_query(node):
     if isinstance(node, Not):
         return WNot(_node_query(node.node))
     raise TypeError(node)
+
+
+def _in_section(node, section: str):
+    """``node`` restricted to matches inside sections of ``section`` kind: every positive word
+    must also be in that kind's text; OR applies it to each alternative. Numbers and NOT are
+    left as they are (a number names a document, not a passage)."""
+    from whoosh.query import And, Or as WOr, Term
+
+    if isinstance(node, (Word, Phrase)):
+        words = node.words if isinstance(node, Phrase) else (node,)
+        return And([_node_query(node), *(Term(f"sec_{section}", w.folded) for w in words)])
+    if isinstance(node, Or):
+        return WOr([_in_section(n, section) or _node_query(n) for n in node.nodes])
+    return None
 
 
 def _filter_terms(filters: Filters, query: Query) -> list:
@@ -474,11 +486,13 @@ def build_query(query: Query, filters: Filters):
             # clause is scored on every matching document.
             if not c.exact and len(plain) <= 2:
                 shoulds.append(Term("all_x", c.text, boost=EXACT_BOOST))
-        if section and isinstance(c, (Word, Phrase)):
-            words = c.words if isinstance(c, Phrase) else (c,)
-            musts.extend(Term(f"sec_{section}", w.folded) for w in words)
+        if section:
+            scoped = _in_section(c, section)
+            if scoped is not None:
+                musts[-1] = scoped
     if query.is_empty:
-        musts.insert(0, Every())
+        # no words: the documents that have such a section at all when one is asked for
+        musts.insert(0, Every(f"sec_{section}") if section else Every())
     base = And(musts) if len(musts) > 1 else musts[0]
     q = AndMaybe(base, WOr(shoulds)) if shoulds else base
     flt = And(filter_parts) if filter_parts else None

@@ -29,16 +29,36 @@ from .references import find_references
 __all__ = ["parse", "from_store", "outline_from_markdown", "find_references"]
 
 
+def _hint_date(value: Any) -> str | None:
+    """A front-matter date (YAML date, ISO text, "15/3/2024", "ngày 15 tháng 3 năm 2024") as ISO."""
+    import datetime
+    import re
+
+    from .patterns import find_date, iso_date
+
+    if isinstance(value, datetime.date):
+        return value.isoformat()[:10]
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    return iso_date(m.group(3), m.group(2), m.group(1)) if m else find_date(text)
+
+
 def _apply_hints(doc: ParsedDocument, hints: dict[str, Any] | None) -> ParsedDocument:
+    """Front-matter fields win over the text, once they have the field's type: a date is
+    stored as ISO or not at all; lists and mappings are not accepted for text fields."""
     for name in META_FIELDS:
-        if hints and hints.get(name) not in (None, "", []):
-            value = hints[name]
-            if name == "issued":
-                value = str(value)
-            elif name == "recipients":
-                value = [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
-            elif not isinstance(value, str):
-                value = str(value)
+        if not hints or hints.get(name) in (None, "", []):
+            continue
+        value = hints[name]
+        if name == "issued":
+            value = _hint_date(value)
+        elif name == "recipients":
+            value = [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+        elif isinstance(value, (dict, list, tuple, set)):
+            value = None
+        elif not isinstance(value, str):
+            value = str(value)
+        if value not in (None, "", []):
             setattr(doc, name, value)
     return doc
 
