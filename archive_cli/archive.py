@@ -192,12 +192,20 @@ class Archive:
         return self._index
 
     def _ensure(self) -> None:
-        """Create the archive on first use (store folders and an empty index)."""
+        """Before a write (under the lock): create the archive on first use; rebuild a missing
+        index from the store; refuse, before anything is written, an index that will not open."""
         if not self.store.docs_dir.is_dir():
             self.root.mkdir(parents=True, exist_ok=True)
             self.store.create()
-        if not self.index.exists() and not any(True for _ in self.store.entries()):
-            self.index.create_if_missing()
+        state = self.index.state()
+        if state == "missing":
+            entries = sorted(self.store.entries(), key=lambda e: e.id)
+            if entries:
+                self.index.rebuild(self._records(entries, []))
+            else:
+                self.index.create_if_missing()
+        elif state != "ok":
+            self.index._open()  # raises the IndexProblem that names the fix
 
     def lock(self, command: str):
         from .lock import WriteLock
@@ -228,8 +236,8 @@ class Archive:
         if dry_run:
             yield from self._import_batch(candidates, jobs, tags, dry_run, on_prepared)
             return
-        self._ensure()
         with self.lock("import"):
+            self._ensure()
             yield from self._import_batch(candidates, jobs, tags, dry_run, on_prepared)
 
     def _prepared(self, candidates, jobs, tags, dry_run) -> Iterator[tuple[str, Prepared]]:
@@ -631,10 +639,19 @@ class Archive:
             problems.append(Problem("stale", e.id, _("{id} was changed in the store after it was indexed.").format(id=e.id)))
         for i in orphans:
             problems.append(Problem("orphan", i, _("{id} is in the index but not in the store.").format(id=i)))
+        shas = set()
         for e in entries.values():
             sha = self._source_sha(e)
+            shas.add(sha)
             if sha and not self.store.original_path(sha).is_file():
                 problems.append(Problem("original-missing", e.id, _("The original file of {id} is missing.").format(id=e.id)))
+        # originals no document names: left by a remove interrupted between its two deletions
+        stray = [p for p in self.store.originals_dir.glob("*/*")
+                 if p.is_file() and not p.name.startswith(".") and p.name not in shas]
+        for p in stray:
+            problems.append(Problem("orphan-original", None, _("{path} belongs to no document.").format(path=p)))
+            if repair:
+                p.unlink(missing_ok=True)
         report = CheckReport(len(entries), len(stamps), problems)
         if repair and (missing or stale or orphans):
             rp: list[Problem] = []
@@ -643,7 +660,7 @@ class Archive:
             self.index.add(list(self._records(missing + stale, rp)), replace=True)
             report.problems.extend(rp)
             report.repaired = True
-        elif repair and problems:
+        elif repair and (stray or any(p.kind == "temp-file" for p in problems)):
             report.repaired = True
         return report
 

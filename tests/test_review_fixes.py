@@ -94,3 +94,24 @@ def test_killed_reindex_leftovers_are_dropped_and_the_live_index_kept(loaded):
     assert run(loaded, "reindex").exit_code == 0
     gens = sorted(p.name for p in index.glob("g*"))
     assert "g999998" not in gens and live in gens
+
+
+def test_import_rebuilds_a_missing_index_first(loaded, tmp_path):
+    import shutil
+
+    shutil.rmtree(loaded / "index")
+    src = write(tmp_path / "n.txt", "THÔNG BÁO\nvề việc mới\n\nNội dung mới.\n")
+    res = run(loaded, "import", str(src), "--json")
+    assert res.exit_code == 0 and json_lines(res.stdout)[0]["status"] == "imported"
+    assert run(loaded, "check").exit_code == 0
+    assert len(json.loads(run(loaded, "list", "--json").stdout)) == len(list(DOCUMENTS.iterdir())) + 1
+
+
+def test_stray_original_is_reported_and_repaired(loaded):
+    stray = loaded / "originals" / "ff" / ("f" * 64)
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"left by an interrupted remove")
+    data = json.loads(run(loaded, "check", "--json").stdout)
+    assert [p["kind"] for p in data["problems"]] == ["orphan-original"]
+    assert run(loaded, "check", "--repair").exit_code == 0 and not stray.exists()
+    assert run(loaded, "check").exit_code == 0
