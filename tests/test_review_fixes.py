@@ -3,7 +3,6 @@ scoping inside OR, front-matter dates, broken store files, repair reporting, emp
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
