@@ -205,7 +205,7 @@ class Archive:
             else:
                 self.index.create_if_missing()
         elif state != "ok":
-            self.index._open()  # raises the IndexProblem that names the fix
+            self.index.ensure_open()  # raises the IndexProblem that names the fix
 
     def lock(self, command: str):
         from .lock import WriteLock

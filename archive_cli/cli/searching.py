@@ -61,17 +61,8 @@ def list_(ctx, filters, sort, limit, as_json):
       archive list --type KH --year 2024
       archive list --sort number --json
     """
-    from ..render import console, hits_table
-
     hits = ctx.archive().list(filters, sort=sort, limit=limit)
-    if as_json:
-        echo_json([h.to_dict(with_score=False) for h in hits])
-    elif hits:
-        hits_table(console(), hits)
-    else:
-        click.echo(_("No documents."), err=True)
-    if not hits:
-        raise SystemExit(1)
+    _emit_hits(hits, as_json, [h.to_dict(with_score=False) for h in hits], _("No documents."))
 
 
 @click.command("similar")
@@ -86,15 +77,21 @@ def similar(ctx, ref, limit, as_json):
     Example:
       archive similar 24-HD/BTGTW
     """
-    from ..render import console, hits_table
-
     hits = ctx.archive().similar(ref, limit=limit)
+    _emit_hits(hits, as_json, [h.to_dict(with_score=False) | {"score": round(h.score, 4)} for h in hits],
+               _("No similar documents."))
+
+
+def _emit_hits(hits, as_json: bool, records: list[dict], empty: str) -> None:
+    """A table of hits (JSON array with --json); exit 1 when there are none, as grep does."""
     if as_json:
-        echo_json([h.to_dict(with_score=False) | {"score": round(h.score, 4)} for h in hits])
+        echo_json(records)
     elif hits:
+        from ..render import console, hits_table  # rich only for terminal tables
+
         hits_table(console(), hits)
     else:
-        click.echo(_("No similar documents."), err=True)
+        click.echo(empty, err=True)
     if not hits:
         raise SystemExit(1)
 

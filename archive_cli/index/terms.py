@@ -33,8 +33,6 @@ class PositionsTermsField(TermsField):
     """Pre-analysed terms with their positions, for phrase queries ("tổ chức thực hiện")."""
 
     def __init__(self, field_boost: float = 1.0) -> None:
-        from whoosh import formats
-
         super().__init__(scorable=True, field_boost=field_boost)
         self.format = CompactPositions(field_boost=field_boost)
 

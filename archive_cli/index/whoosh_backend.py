@@ -129,6 +129,10 @@ class WhooshIndex:
             ) from None
         return self._ix
 
+    def ensure_open(self) -> None:
+        """Raise the IndexProblem that names the fix when the index cannot be used."""
+        self._open()
+
     def create_if_missing(self) -> None:
         if self._current() is None:
             self._new_generation([], first=True)
@@ -207,9 +211,6 @@ class WhooshIndex:
                 self._ix = None
                 time.sleep(0.05 * (attempt + 1))
 
-    def doc_count(self) -> int:
-        return self._open().doc_count()
-
     def stamps(self) -> dict[str, str]:
         with self._searcher() as s:
             return {f["id"]: f.get("stamp", "") for f in s.reader().all_stored_fields()}
@@ -217,10 +218,6 @@ class WhooshIndex:
     def all_stored(self) -> Iterator[dict]:
         with self._searcher() as s:
             yield from s.reader().all_stored_fields()
-
-    def stored(self, doc_id: str) -> dict | None:
-        with self._searcher() as s:
-            return s.document(id=doc_id)
 
     def ids_for_number(self, key: str) -> list[str]:
         from whoosh.query import Term
@@ -250,24 +247,12 @@ class WhooshIndex:
                     out[doc_id] = f.get("stamp", "")
         return out
 
-    def ids_with_prefix(self, prefix: str) -> list[str]:
-        from whoosh.query import Prefix
-
-        with self._searcher() as s:
-            return [h["id"] for h in s.search(Prefix("id", prefix), limit=3)]
-
     def citing(self, key: str) -> list[IndexHit]:
         from whoosh.query import Term
 
         with self._searcher() as s:
             return [IndexHit(h["id"], h.score, dict(h.fields()))
                     for h in s.search(Term("cites", key), limit=None, sortedby="issued", reverse=True)]
-
-    def term_counts(self, field: str) -> dict[str, int]:
-        with self._searcher() as s:
-            r = s.reader()
-            return {t.decode() if isinstance(t, bytes) else t: r.doc_frequency(field, t)
-                    for t in r.lexicon(field)}
 
     def suggest(self, word: str, limit: int = 3) -> list[str]:
         with self._searcher() as s:

@@ -144,7 +144,7 @@ def _font_names(table: bytes, fc: int, lcb: int) -> list[str]:
     count = _u16(blob, 0)
     pos = 4
     names = []
-    for _ in range(count):
+    for _i in range(count):
         if pos >= len(blob):
             break
         size = blob[pos] + 1
@@ -231,7 +231,7 @@ def _styles(table: bytes, fc: int, lcb: int) -> tuple[int | None, list[tuple[int
     default = _u16(stshi, 12) if cb_stshi >= 14 else None
     styles: list[tuple[int, int | None, int | None]] = []
     pos = 2 + cb_stshi
-    for _ in range(min(cstd, 4096)):
+    for _i in range(min(cstd, 4096)):
         if pos + 2 > len(blob):
             break
         cb_std = _u16(blob, pos)
@@ -260,10 +260,10 @@ def _styles(table: bytes, fc: int, lcb: int) -> tuple[int | None, list[tuple[int
 
 def _style_font(styles: list[tuple[int, int | None, int | None]], istd: int | None) -> int | None:
     """A style's font, inherited through its base styles."""
-    for _ in range(12):
+    for _i in range(12):
         if istd is None or not 0 <= istd < len(styles):
             return None
-        _, base, font = styles[istd]
+        _kind, base, font = styles[istd]
         if font is not None:
             return font
         istd = base
