@@ -57,9 +57,14 @@ class CompactPositions(Positions):
         return code.encode() + array(code, deltas).tobytes()
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        deltas = array(chr(valuestring[0]))
-        deltas.frombytes(valuestring[1:])
-        return list(accumulate(deltas))
+        return decode_positions(valuestring)
 
     def decode_frequency(self, valuestring: bytes) -> int:
         return (len(valuestring) - 1) // array(chr(valuestring[0])).itemsize
+
+
+def decode_positions(valuestring: bytes) -> list[int]:
+    """The positions :class:`CompactPositions` encoded."""
+    deltas = array(chr(valuestring[0]))
+    deltas.frombytes(valuestring[1:])
+    return list(accumulate(deltas))

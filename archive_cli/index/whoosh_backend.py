@@ -21,22 +21,14 @@ from pathlib import Path
 from ..errors import IndexProblem
 from ..fsutil import atomic_write
 from ..i18n import _
-from ..query import Filter, Not, Number, Or, Phrase, Query, Word
-from ..text.analysis import folded, number_key, tokens
+from ..query import Query
 from . import Filters, IndexHit, IndexResults
 from .fields import SECTION_KINDS, IndexRecord
 
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued", "sha256")
-
-# Scoring weights: a typed number finds its document first; title and adjacency lift the rest.
-NUMBER_BOOST = 50.0
-CITES_BOOST = 5.0
-TITLE_BOOST = 1.5
-EXACT_BOOST = 0.3
-
 
 def make_schema():
     from whoosh.fields import ID, KEYWORD, STORED, Schema
@@ -270,32 +262,63 @@ class WhooshIndex:
 
     def search(self, query: Query, filters: Filters, *, limit: int = 10, page: int = 1,
                sort: str = "relevance") -> IndexResults:
-        q, flt = build_query(query, filters)
-        from whoosh import collectors
+        from .engine import Evaluator
+        from .plan import build_plan
 
+        plan, flt = build_plan(query, filters)
         page = max(page, 1)
-        with self._searcher() as s:
-            # Every match is collected and ordered here, not by Whoosh's top-N collector: its
-            # block-quality skipping drops top hits of our queries, and a top-N cut among equal
-            # scores (a number's citing documents, a template's copies) let pages repeat and
-            # skip documents. Ties are broken by id, so results do not depend on the order the
-            # documents were indexed in.
-            c = collectors.UnlimitedCollector()
-            if flt is not None:
-                c = collectors.FilterCollector(c, allow=flt)
-            s.search_with_collector(q, c)
-            items = list(c.results().top_n)
-            reader = s.reader()
-            ids = reader.column_reader("id")
-            if sort == "date":
-                issued = reader.column_reader("issued")
-                items.sort(key=lambda t: (issued[t[1]], ids[t[1]]), reverse=True)
-            else:
-                items.sort(key=lambda t: (-round(t[0], 6), ids[t[1]]))
-            chosen = items[(page - 1) * limit:page * limit]
-            hits = [IndexHit(f["id"], score if sort != "date" else 0.0, f)
-                    for score, docnum in chosen for f in [reader.stored_fields(docnum)]]
-            return IndexResults(total=len(items), hits=hits)
+        reader = self._reader()
+        try:
+            # Every match is scored and ordered here (see .engine), not by Whoosh's top-N
+            # collector: its block-quality skipping dropped top hits of our queries, and a top-N
+            # cut among equal scores let pages repeat and skip documents. Ties are broken by
+            # id, so results do not depend on the order the documents were indexed in.
+            ev = Evaluator(reader)
+            scores = ev.run(plan)
+            if flt is not None and scores:
+                allowed = ev.docs(flt)
+                scores = {d: sc for d, sc in scores.items() if d in allowed}
+            chosen = _page(scores, reader, sort, (page - 1) * limit, page * limit)
+            hits = [IndexHit(f["id"], scores[d] if sort != "date" else 0.0, f)
+                    for d in chosen for f in [reader.stored_fields(d)]]
+            return IndexResults(total=len(scores), hits=hits)
+        finally:
+            reader.close()
+
+    def _reader(self):
+        """A fresh reader (never refreshed, SPEC §5b), retried when a writer's merge removed
+        segment files between our reading the table of contents and opening them."""
+        for attempt in range(5):
+            try:
+                return self._open().reader()
+            except IndexProblem:
+                raise
+            except (OSError, EOFError, ValueError, KeyError):
+                if attempt == 4:
+                    raise IndexProblem(_("The index will not open; run `archive check --repair` to rebuild it.")) from None
+                self._ix = None
+                time.sleep(0.05 * (attempt + 1))
+
+
+def _page(scores: dict[int, float], reader, sort: str, lo: int, hi: int) -> list[int]:
+    """The docnums at positions [lo, hi) of the full ordering: by score (rounded, so that float
+    noise does not order documents) or date, ties by id. Ids are looked up only for the ties
+    around the page, not for every match."""
+    if sort == "date":
+        issued, ids = reader.column_reader("issued"), reader.column_reader("id")
+        return sorted(scores, key=lambda d: (issued[d], ids[d]), reverse=True)[lo:hi]
+    keyed = sorted(((-round(s, 6), d) for d, s in scores.items()), key=lambda t: t[0])
+    if lo >= len(keyed):
+        return []
+    hi = min(hi, len(keyed))
+    a, b = lo, hi
+    while a > 0 and keyed[a - 1][0] == keyed[lo][0]:
+        a -= 1
+    while b < len(keyed) and keyed[b][0] == keyed[hi - 1][0]:
+        b += 1
+    ids = reader.column_reader("id")
+    window = sorted(keyed[a:b], key=lambda t: (t[0], ids[t[1]]))
+    return [d for _s, d in window[lo - a:hi - a]]
 
 
 @contextmanager
@@ -309,7 +332,9 @@ def _writer(ix, wait: float):
     from whoosh.index import LockError
 
     try:
-        w = ix.writer(timeout=wait, limitmb=128)
+        # compound=False: reading a compound segment copies each of its files into memory on
+        # every open (a BytesIO over the mmap), 50 ms per search at 10,000 documents.
+        w = ix.writer(timeout=wait, limitmb=128, compound=False)
     except LockError:
         raise IndexProblem(_("The index is locked by another writer; try again later.")) from None
     try:
@@ -347,138 +372,3 @@ def _fsync_tree(folder: Path) -> None:
             finally:
                 os.close(fd)
     fsync_dir(folder)
-
-
-# --- query building --------------------------------------------------------------------------
-
-def _word_query(w: Word):
-    from whoosh.query import And, Term
-
-    if w.field == "title":
-        # No exact title field: the folded title term, plus the exact word somewhere in the text.
-        return And([Term("title_f", w.folded), Term("all_x", w.text)]) if w.exact else Term("title_f", w.folded)
-    if w.field == "issuer":
-        return And([Term("issuer_f", w.folded), Term("all_x", w.text)]) if w.exact else Term("issuer_f", w.folded)
-    return Term("all_x", w.text) if w.exact else Term("all_f", w.folded)
-
-
-def _phrase_query(p: Phrase):
-    from whoosh.query import And, Phrase as WPhrase, Term
-
-    fwords = [w.folded for w in p.words]
-    if p.field == "issuer":
-        return And([Term("issuer_f", f) for f in fwords])
-    if p.field == "title":
-        return And([Term("title_f", f) for f in fwords])
-    parts = [WPhrase("all_f", fwords)]
-    parts += [Term("all_x", w.text) for w in p.words if w.exact]
-    return And(parts) if len(parts) > 1 else parts[0]
-
-
-def _number_query(n: Number):
-    from whoosh.query import Or, Phrase as WPhrase, Term
-
-    parts = [Term("numkey", n.key, boost=NUMBER_BOOST), Term("cites", n.key, boost=CITES_BOOST)]
-    toks = folded(tokens(n.raw))
-    if len(toks) > 1:
-        # The number written in the text but not recognised as a citation still counts, lower.
-        parts.append(WPhrase("all_f", toks))
-    return Or(parts)
-
-
-def _node_query(node):
-    from whoosh.query import Not as WNot, Or as WOr
-
-    if isinstance(node, Word):
-        return _word_query(node)
-    if isinstance(node, Phrase):
-        return _phrase_query(node)
-    if isinstance(node, Number):
-        return _number_query(node)
-    if isinstance(node, Or):
-        return WOr([_node_query(n) for n in node.nodes])
-    if isinstance(node, Not):
-        return WNot(_node_query(node.node))
-    raise TypeError(node)
-
-
-def _in_section(node, section: str):
-    """``node`` restricted to matches inside sections of ``section`` kind: every positive word
-    must also be in that kind's text; OR applies it to each alternative. Numbers and NOT are
-    left as they are (a number names a document, not a passage)."""
-    from whoosh.query import And, Or as WOr, Term
-
-    if isinstance(node, (Word, Phrase)):
-        words = node.words if isinstance(node, Phrase) else (node,)
-        return And([_node_query(node), *(Term(f"sec_{section}", w.folded) for w in words)])
-    if isinstance(node, Or):
-        return WOr([_in_section(n, section) or _node_query(n) for n in node.nodes])
-    return None
-
-
-def _filter_terms(filters: Filters, query: Query) -> list:
-    from whoosh.query import Term, TermRange
-
-    from ..doctypes import type_key
-
-    parts = []
-    doc_type = filters.doc_type
-    tags = list(filters.tags)
-    year = filters.year
-    section = filters.section
-    for c in query.clauses:
-        if isinstance(c, Filter):
-            if c.field == "type":
-                doc_type = c.value
-            elif c.field == "tag":
-                tags.append(c.value)
-            elif c.field == "year" and c.value.isdigit():
-                year = int(c.value)
-            elif c.field == "section":
-                section = c.value
-    if doc_type:
-        parts.append(Term("type", type_key(doc_type)))
-    if filters.issuer:
-        parts.extend(Term("issuer_f", t) for t in folded(tokens(filters.issuer)))
-    if filters.number:
-        parts.append(Term("numkey", number_key(filters.number)))
-    if year:
-        parts.append(Term("year", str(year)))
-    if filters.date_from or filters.date_to:
-        parts.append(TermRange("issued", filters.date_from or "0000", filters.date_to or "9999",
-                               startexcl=False, endexcl=False))
-    from ..text.normalize import folded_key
-
-    parts.extend(Term("tags", folded_key(t)) for t in tags)
-    return parts, section
-
-
-def build_query(query: Query, filters: Filters):
-    """Translate the parsed query and filters into (scoring query, filter query) for Whoosh."""
-    from whoosh.query import And, AndMaybe, Every, Or as WOr, Term
-
-    filter_parts, section = _filter_terms(filters, query)
-    musts, shoulds = [], []
-    plain = [c for c in query.clauses if isinstance(c, Word) and c.field is None]
-    for c in query.clauses:
-        if isinstance(c, Filter):
-            continue
-        musts.append(_node_query(c))
-        if isinstance(c, Word) and c.field is None:
-            shoulds.append(Term("title_f", c.folded, boost=TITLE_BOOST))
-            # Exact forms of an unaccented word ("ma" itself before "má") decide the order of
-            # one- and two-word queries; longer ones are ordered by adjacency, and every extra
-            # clause is scored on every matching document.
-            if not c.exact and len(plain) <= 2:
-                shoulds.append(Term("all_x", c.text, boost=EXACT_BOOST))
-        if section:
-            scoped = _in_section(c, section)
-            if scoped is not None:
-                musts[-1] = scoped
-    if query.is_empty:
-        # no words: the documents that have such a section at all when one is asked for
-        musts.insert(0, Every(f"sec_{section}") if section else Every())
-    base = And(musts) if len(musts) > 1 else musts[0]
-    q = AndMaybe(base, WOr(shoulds)) if shoulds else base
-    flt = And(filter_parts) if filter_parts else None
-    return q, flt

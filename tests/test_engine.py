@@ -1,0 +1,121 @@
+"""The block-at-a-time query engine (archive_cli/index/engine.py) against Whoosh itself and
+against the text: same scores as Whoosh's BM25F, the same matches across several segments and
+after removals, phrases only where the words stand together."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from archive_cli.index.engine import Evaluator, Phrase, Term
+from archive_cli.text.analysis import folded, tokens
+from tests.helpers import run, write
+
+WORDS = ("tổ chức thực hiện kế hoạch kiểm tra giám sát phòng chống dịch bệnh chuyển đổi số "
+         "tuyên truyền cơ sở nhân dân huyện xã thôn bản").split()
+
+
+def _text(i: int) -> str:
+    # Deterministic, varied documents: different lengths and word counts, some repeats.
+    body = " ".join(WORDS[(i * 7 + k * (i % 5 + 1)) % len(WORDS)] for k in range(10 + 3 * (i % 9)))
+    return f"THÔNG BÁO\nvề việc số {i}\n\nNội dung: {body}.\n"
+
+
+@pytest.fixture(scope="module")
+def arch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("arch") / "a"
+    ids = {}
+    for batch in range(3):  # three imports: three segments
+        folder = tmp_path_factory.mktemp(f"in{batch}")
+        for i in range(batch * 20, batch * 20 + 20):
+            write(folder / f"d{i:03d}.txt", _text(i))
+        res = run(root, "import", str(folder), "--jobs", "1", "--json")
+        assert res.exit_code == 0, res.output
+        for line in res.stdout.splitlines():
+            rec = json.loads(line)
+            ids[int(re.search(r"d(\d+)", rec["path"]).group(1))] = rec["id"]
+    removed = [3, 24, 41, 42]
+    for i in removed:
+        assert run(root, "remove", ids[i]).exit_code == 0
+    return root, ids, removed
+
+
+def _reader(root):
+    from archive_cli.index.whoosh_backend import WhooshIndex
+
+    return WhooshIndex(root / "index")._reader()
+
+
+def test_the_archive_has_several_segments_and_deletions(arch):
+    root, _ids, removed = arch
+    reader = _reader(root)
+    try:
+        leaves = reader.leaf_readers()
+        assert len(leaves) > 1
+        assert any(r.has_deletions() for r, _off in leaves)
+        assert reader.doc_count() == 60 - len(removed)
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("word", ["to", "chuc", "dich", "so", "ban", "khong-co"])
+def test_term_scores_equal_whoosh_bm25f(arch, word):
+    from whoosh import scoring
+    from whoosh.query import Term as WTerm
+
+    root, _ids, _removed = arch
+    reader = _reader(root)
+    try:
+        from whoosh.searching import Searcher
+
+        with Searcher(reader, weighting=scoring.BM25F(), closereader=False) as s:
+            theirs = {h.docnum: h.score for h in s.search(WTerm("all_f", word), limit=None)}
+        ours = Evaluator(reader).run(Term("all_f", word))
+    finally:
+        reader.close()
+    assert set(ours) == set(theirs)
+    for d, score in theirs.items():
+        assert ours[d] == pytest.approx(score, rel=1e-5)
+
+
+def _docs_with(root, ids, removed, pred) -> set[str]:
+    return {ids[i] for i in range(60) if i not in removed and pred(folded(tokens(_text(i))))}
+
+
+def _found(root, *args) -> set[str]:
+    res = run(root, "search", *args, "--json", "--limit", "100")
+    assert res.exit_code in (0, 1), res.output
+    return {r["id"] for r in json.loads(res.stdout)["results"]}
+
+
+@pytest.mark.parametrize("words", [["chuc", "thuc"], ["dich", "benh"], ["so", "tuyen"], ["xa", "thon", "ban"]])
+def test_phrase_matches_exactly_the_documents_where_the_words_stand_together(arch, words):
+    root, ids, removed = arch
+
+    def together(toks):
+        n = len(words)
+        return any(toks[k:k + n] == words for k in range(len(toks)))
+
+    expected = _docs_with(root, ids, removed, together)
+    assert _found(root, '"' + " ".join(words) + '"') == expected
+
+
+def test_words_and_not_across_segments(arch):
+    root, ids, removed = arch
+    expected = _docs_with(root, ids, removed, lambda t: "dich" in t and "xa" not in t)
+    assert expected  # the test means something
+    assert _found(root, "dich", "-xa") == expected
+    expected_or = _docs_with(root, ids, removed, lambda t: "giam" in t or "huyen" in t)
+    assert _found(root, "giam OR huyen") == expected_or
+
+
+def test_removed_documents_never_match(arch):
+    root, ids, removed = arch
+    reader = _reader(root)
+    try:
+        ev = Evaluator(reader)
+        stored = {reader.stored_fields(d)["id"] for d in ev.run(Phrase("all_f", ("noi", "dung")))}
+    finally:
+        reader.close()
+    assert stored == {ids[i] for i in range(60) if i not in removed}
