@@ -119,3 +119,32 @@ def test_removed_documents_never_match(arch):
     finally:
         reader.close()
     assert stored == {ids[i] for i in range(60) if i not in removed}
+
+
+def test_section_spans_cut_the_indexed_words_at_the_section_headings(tmp_path):
+    """The spans section-scoped search relies on: the indexed words are the document's words,
+    and each span starts at its section's heading and follows the kind the parser gave it."""
+    from pathlib import Path
+
+    from archive_cli.archive import Archive
+    from archive_cli.index.fields import SECTION_KINDS, decode_spans, record_for
+
+    arch = Archive(tmp_path / "a")
+    docs = Path(__file__).resolve().parent.parent / "documents"
+    list(arch.import_paths([docs]))
+    checked = 0
+    for entry in arch.store.entries():
+        doc = arch.store.load(entry.id)
+        p = doc.parsed
+        rec = record_for(doc, entry.stamp)
+        head = " ".join(x for x in (p.title or "", p.doc_type or "", p.number or "", p.issuer or "") if x)
+        words = rec.all_x.split()
+        assert words == tokens(head + "\n" + p.body)
+        spans = decode_spans(rec.spans)
+        heads = [(kind, line) for kind, _label, line in json.loads(rec.secmap) if kind in SECTION_KINDS]
+        assert [SECTION_KINDS[k] for k, _a, _b in spans] == [kind for kind, _line in heads]
+        for (_k, a, b), (_kind, line) in zip(spans, heads):
+            assert words[a:a + len(tokens(line))] == tokens(line)
+            assert b > a
+            checked += 1
+    assert checked >= 6

@@ -13,10 +13,12 @@ A plan is a tree of the small node classes below, built by ``whoosh_backend.buil
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from math import log
 
+from .fields import SECTION_KINDS, decode_spans
 from .terms import decode_positions
 
 B = 0.75
@@ -65,8 +67,22 @@ class Maybe:
 
 @dataclass(frozen=True)
 class Every:
-    """Every document (score 1), or those with some text in ``field``."""
-    field: str | None = None
+    """Every document; score 1."""
+
+
+@dataclass(frozen=True)
+class InSection:
+    """Documents where ``word`` stands inside a top-level section of ``kind`` (one of
+    ``fields.SECTION_KINDS``), from its positions in ``field`` and the ``spans`` column; score 0."""
+    field: str
+    word: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class HasSection:
+    """Documents with a top-level section of ``kind``; score 1."""
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -186,6 +202,10 @@ class Evaluator:
             return self._every(node)
         if isinstance(node, Range):
             return self._range(node)
+        if isinstance(node, InSection):
+            return self._in_section(node)
+        if isinstance(node, HasSection):
+            return self._has_section(node)
         if isinstance(node, Not):
             return self._all(All((node,)))
         raise TypeError(node)
@@ -270,13 +290,7 @@ class Evaluator:
     def _every(self, e: Every) -> dict[int, float]:
         out: dict[int, float] = {}
         for leaf in self.leaves:
-            off = leaf.offset
-            if e.field is None:
-                docs = range(leaf.doccount)
-            else:
-                lengths = leaf.lengths(e.field)
-                docs = [d for d in range(leaf.doccount) if lengths[d]]
-            out.update((d + off, 1.0) for d in docs if d not in leaf.deleted)
+            out.update((d + leaf.offset, 1.0) for d in range(leaf.doccount) if d not in leaf.deleted)
         return out
 
     def _range(self, r: Range) -> dict[int, float]:
@@ -290,4 +304,42 @@ class Evaluator:
                     break
                 ids, _w, _v = leaf.postings(r.field, text)
                 out.update((d + leaf.offset, 1.0) for d in ids)
+        return out
+
+    def _in_section(self, n: InSection) -> dict[int, float]:
+        out: dict[int, float] = {}
+        if n.kind not in SECTION_KINDS:
+            return out
+        kind = SECTION_KINDS.index(n.kind)
+        for leaf in self.leaves:
+            ids, _w, vals = leaf.postings(n.field, n.word, values=True)
+            if not ids:
+                continue
+            column = leaf.reader.column_reader("spans")
+            for d, v in zip(ids, vals):
+                raw = column[d]
+                if not raw:
+                    continue
+                spans = [(a, b) for k, a, b in decode_spans(raw) if k == kind]
+                if not spans:
+                    continue
+                positions = decode_positions(v)
+                for a, b in spans:
+                    i = bisect_left(positions, a)
+                    if i < len(positions) and positions[i] < b:
+                        out[d + leaf.offset] = 0.0
+                        break
+        return out
+
+    def _has_section(self, n: HasSection) -> dict[int, float]:
+        out: dict[int, float] = {}
+        if n.kind not in SECTION_KINDS:
+            return out
+        kind = SECTION_KINDS.index(n.kind)
+        for leaf in self.leaves:
+            column = leaf.reader.column_reader("spans")
+            for d in range(leaf.doccount):
+                raw = column[d]
+                if raw and d not in leaf.deleted and any(k == kind for k, _a, _b in decode_spans(raw)):
+                    out[d + leaf.offset] = 1.0
         return out

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from dataclasses import dataclass
 
 from ..doctypes import type_key
 from ..model import Document
-from ..snippets import section_text
 from ..text.analysis import folded, number_key, tokens
 from ..text.normalize import folded_key
 
@@ -41,7 +41,7 @@ class IndexRecord:
     title_f: str
     number_keys: str
     cites: str
-    sec: dict[str, str]
+    spans: bytes  # section_spans(): where each top-level section's words are in all_f
     secmap: str = ""  # JSON [[kind, label, heading line]] of the top-level sections, for search views
 
 
@@ -65,17 +65,62 @@ def section_map(doc: Document) -> str:
                        for s, line in zip(p.sections, lines)], ensure_ascii=False)
 
 
+def section_spans(kinds: list[str], starts: list[int], ends: list[int]) -> bytes:
+    """Triples (kind, first position, position after the last) as unsigned 32-bit integers.
+
+    Section-scoped search checks a word's positions in ``all_f`` against these, so the index
+    needs no per-section terms (those were a third of all postings)."""
+    out = array("I")
+    for kind, a, b in zip(kinds, starts, ends):
+        if kind in SECTION_KINDS and b > a:
+            out.extend((SECTION_KINDS.index(kind), a, b))
+    return out.tobytes()
+
+
+def decode_spans(raw: bytes) -> list[tuple[int, int, int]]:
+    a = array("I")
+    a.frombytes(raw)
+    return [(a[i], a[i + 1], a[i + 2]) for i in range(0, len(a), 3)]
+
+
+def _body_pieces(head: str, body: str, secmap: str) -> tuple[list[list[str]], list[str]]:
+    """The document's tokens in pieces: the head and preamble, then each top-level section
+    (split at its heading line), with each section's kind. Splitting at line starts leaves the
+    tokens unchanged, and all_f is the pieces joined, so the spans agree with it."""
+    try:
+        heads = json.loads(secmap) if secmap else []
+    except ValueError:
+        heads = []
+    cuts, kinds, pos = [], [], 0
+    for kind, _label, line in heads:
+        at = body.find(line, pos)
+        while at > 0 and body[at - 1] != "\n":  # a heading line starts a line
+            at = body.find(line, at + 1)
+        if at < 0:  # layout not understood: no section spans (as for a document without any)
+            return [tokens(head + "\n" + body)], []
+        cuts.append(at)
+        kinds.append(kind)
+        pos = at + len(line)
+    bounds = [0, *cuts, len(body)]
+    pieces = [tokens(head + "\n" + body[:bounds[1]])]
+    pieces += [tokens(body[a:b]) for a, b in zip(bounds[1:], bounds[2:])]
+    return pieces, kinds
+
+
 def record_for(doc: Document, stamp: str) -> IndexRecord:
     p = doc.parsed
     title = p.title or ""
     head = " ".join(x for x in (title, p.doc_type or "", p.number or "", p.issuer or "") if x)
-    body_toks = tokens(head + "\n" + p.body)
+    secmap = section_map(doc)
+    pieces, kinds = _body_pieces(head, p.body, secmap)
+    body_toks = [t for piece in pieces for t in piece]
     body_f = folded(body_toks)
+    starts, ends, n = [], [], len(pieces[0])
+    for piece in pieces[1:]:
+        starts.append(n)
+        n += len(piece)
+        ends.append(n)
     title_toks = folded(tokens(title))
-    sec: dict[str, list[str]] = {k: [] for k in SECTION_KINDS}
-    for s in p.sections:
-        if s.kind in sec:
-            sec[s.kind].append(section_text(s))
     cited = {number_key(r.number) for r in p.references if r.number}
     number = p.number or ""
     return IndexRecord(
@@ -96,6 +141,6 @@ def record_for(doc: Document, stamp: str) -> IndexRecord:
         title_f=" ".join(title_toks),
         number_keys=number_key(number) if number else "",
         cites=" ".join(sorted(cited)),
-        sec={k: " ".join(folded(tokens("\n".join(v)))) for k, v in sec.items()},
-        secmap=section_map(doc),
+        spans=section_spans(kinds, starts, ends),
+        secmap=secmap,
     )

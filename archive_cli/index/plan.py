@@ -63,7 +63,7 @@ def _in_section(node, section: str):
     left as they are (a number names a document, not a passage)."""
     if isinstance(node, (Word, Phrase)):
         words = node.words if isinstance(node, Phrase) else (node,)
-        return e.All((_node(node), *(e.Term(f"sec_{section}", w.folded) for w in words)))
+        return e.All((_node(node), *(e.InSection("all_f", w.folded, section) for w in words)))
     if isinstance(node, Or):
         return e.Any(tuple(_in_section(n, section) or _node(n) for n in node.nodes))
     return None
@@ -117,7 +117,7 @@ def build_plan(query: Query, filters: Filters):
                 shoulds.append(e.Term("all_x", c.text, EXACT_BOOST))
     if query.is_empty:
         # no words: the documents that have such a section at all when one is asked for
-        musts.insert(0, e.Every(f"sec_{section}" if section else None))
+        musts.insert(0, e.HasSection(section) if section else e.Every())
     base = e.All(tuple(musts)) if len(musts) > 1 else musts[0]
     plan = e.Maybe(base, e.Any(tuple(shoulds))) if shoulds else base
     return plan, (e.All(tuple(filter_parts)) if filter_parts else None)

@@ -23,7 +23,7 @@ from ..fsutil import atomic_write
 from ..i18n import _
 from ..query import Query
 from . import Filters, IndexHit, IndexResults
-from .fields import SECTION_KINDS, IndexRecord
+from .fields import IndexRecord
 
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = 8
@@ -31,7 +31,8 @@ SCHEMA_VERSION = 8
 STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued", "sha256")
 
 def make_schema():
-    from whoosh.fields import ID, KEYWORD, STORED, Schema
+    from whoosh.columns import VarBytesColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
     from .terms import PositionsTermsField, TermsField
 
@@ -49,11 +50,9 @@ def make_schema():
         # Positions only on the folded view: phrases are checked there (plus the exact words).
         all_x=terms(), all_f=PositionsTermsField(), title_f=terms(),
         numkey=KEYWORD(), cites=KEYWORD(),
+        # Where each top-level section's words are in all_f (see fields.section_spans).
+        spans=COLUMN(VarBytesColumn()),
     )
-    for kind in SECTION_KINDS:
-        # Scored, although only used as a filter: Whoosh stats the disk for a lengths column on
-        # every posting of an unscored field while committing (40 % of commit time).
-        fields[f"sec_{kind}"] = terms()
     return Schema(**fields)
 
 
@@ -63,10 +62,8 @@ def _doc_fields(r: IndexRecord) -> dict[str, str]:
         issuer=r.issuer, sha256=r.sha256, issued=r.issued, type=r.type_key, year=r.year,
         tags=r.tags, issuer_f=r.issuer_f, all_x=r.all_x, all_f=r.all_f,
         title_f=r.title_f, numkey=r.number_keys, cites=r.cites,
-        secmap=r.secmap,
+        secmap=r.secmap, spans=r.spans,
     )
-    for kind in SECTION_KINDS:
-        d[f"sec_{kind}"] = r.sec.get(kind, "")
     # Whoosh rejects empty ID values for sortable columns less gracefully than a placeholder.
     return {k: v for k, v in d.items() if v != "" or k in ("issued",)}
 
