@@ -8,17 +8,37 @@ it changes).
 """
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 from array import array
 from itertools import accumulate
 
 from whoosh.fields import KEYWORD
-from whoosh.formats import Positions
-from whoosh.system import pack_uint
+from whoosh.formats import Existence, Positions
+
+_ORDER = sys.byteorder  # array() is in machine order
 
 
 class TermsField(KEYWORD):
+    """Scored terms without per-posting values: the weight Whoosh stores beside each posting
+    is the term's frequency, which is all BM25 reads (Whoosh's Frequency format would store it
+    a second time, 4 bytes per posting)."""
+
+    def __init__(self, scorable: bool = False, field_boost: float = 1.0) -> None:
+        super().__init__(scorable=scorable, field_boost=field_boost)
+        if scorable:
+            self.format = Existence(field_boost=field_boost)
+
+    def postings(self, fieldname: str, value: str, docnum: int) -> tuple[list, int, int]:
+        """All of a document's postings for :class:`~.codec.ArchiveWriter`: (items, field
+        length, approximate pool size in bytes). Only used when the field is scorable."""
+        fb = self.format.field_boost
+        words = value.split()
+        items = [(fieldname, t.encode("utf-8"), docnum, n * fb, b"")
+                 for t, n in Counter(words).items()]
+        return items, len(words), 200 * len(items) + 2 * len(value)
+
     def index(self, value, **kwargs):
         if not self.scorable:
             # Presence-only postings through this path broke merges; use Whoosh's own.
@@ -26,7 +46,7 @@ class TermsField(KEYWORD):
             return
         fb = self.format.field_boost
         for term, n in Counter(value.split()).items():
-            yield term.encode("utf-8"), n, n * fb, pack_uint(n)
+            yield term.encode("utf-8"), n, n * fb, b""
 
 
 class PositionsTermsField(TermsField):
@@ -35,6 +55,17 @@ class PositionsTermsField(TermsField):
     def __init__(self, field_boost: float = 1.0) -> None:
         super().__init__(scorable=True, field_boost=field_boost)
         self.format = CompactPositions(field_boost=field_boost)
+
+    def postings(self, fieldname: str, value: str, docnum: int) -> tuple[list, int, int]:
+        fb = self.format.field_boost
+        encode = self.format.encode
+        words = value.split()
+        positions: dict[str, list[int]] = {}
+        for pos, term in enumerate(words):
+            positions.setdefault(term, []).append(pos)
+        items = [(fieldname, t.encode("utf-8"), docnum, len(pl) * fb, encode(pl))
+                 for t, pl in positions.items()]
+        return items, len(words), 200 * len(items) + 4 * len(value)
 
     def index(self, value, **kwargs):
         fb = self.format.field_boost
@@ -47,13 +78,19 @@ class PositionsTermsField(TermsField):
 
 
 class CompactPositions(Positions):
-    """Positions as a typecode byte and a machine array of deltas, not Whoosh's pickle with a
-    4-byte count: 3 bytes instead of ~14 for a term seen once, and C-speed decoding. The
-    positions of one field were half the index."""
+    """Positions as a typecode byte and a machine array of deltas (bytes, shorts or ints, the
+    smallest that holds them), not Whoosh's pickle with a 4-byte count: 2–3 bytes instead of
+    ~14 for a term seen once, and C-speed decoding. Positions are most of the index."""
 
     def encode(self, poslist) -> bytes:
+        if len(poslist) == 1:  # most words of a document: no deltas to compute
+            p = poslist[0]
+            if p < 256:
+                return b"B" + p.to_bytes(1, _ORDER)
+            return b"H" + p.to_bytes(2, _ORDER) if p < 65536 else b"I" + array("I", poslist).tobytes()
         deltas = [b - a for a, b in zip([0, *poslist], poslist)]
-        code = "H" if max(deltas, default=0) < 65536 else "I"
+        top = max(deltas)
+        code = "B" if top < 256 else "H" if top < 65536 else "I"
         return code.encode() + array(code, deltas).tobytes()
 
     def decode_positions(self, valuestring: bytes) -> list[int]:

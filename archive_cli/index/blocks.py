@@ -1,0 +1,81 @@
+"""A compact encoding of Whoosh's posting blocks, written and read by ``codec.ArchiveCodec``.
+
+Whoosh 2.7.5 pickles each block of up to 128 postings with protocol 2 as tuples of Python
+objects: an int per id (2–5 bytes), a 9-byte float per weight, and each value as a
+``_codecs.encode`` call around a string. zlib then claws some of it back. Here a block is
+machine arrays in the smallest item size that holds them — id deltas, weights (usually small
+whole term counts), value lengths — and the values joined, decoded with ``array.frombytes`` and
+``itertools.accumulate`` at C speed. Only the block data changes; the block header, term info and
+every other file are Whoosh's own. A block that starts with a pickle opcode is Whoosh's format
+and is read Whoosh's way, so segments written before keep working.
+"""
+from __future__ import annotations
+
+from array import array
+from itertools import accumulate
+
+MAGIC = b"\x01"
+
+
+def _code(top: int) -> str:
+    return "B" if top < 256 else "H" if top < 65536 else "I"
+
+
+def _ints(values) -> bytes:
+    code = _code(max(values, default=0))
+    return code.encode() + array(code, values).tobytes()
+
+
+def _read_ints(buf: bytes, pos: int, n: int) -> tuple[array, int]:
+    a = array(chr(buf[pos]))
+    end = pos + 1 + n * a.itemsize
+    a.frombytes(buf[pos + 1:end])
+    return a, end
+
+
+def pack(ids, weights, values, fixedsize: int | None) -> bytes | None:
+    """One block: ``ids`` ascending docnums, ``weights`` floats, ``values`` the non-empty value
+    strings (Whoosh keeps only those), ``fixedsize`` the format's fixed value size (None: any).
+    None when the block does not fit this encoding (values missing for some postings)."""
+    variable = fixedsize is None or fixedsize < 0
+    if (variable or fixedsize > 0) and len(values) != len(ids):
+        return None
+    deltas = [ids[0], *(b - a for a, b in zip(ids, ids[1:]))]
+    parts = [MAGIC, _ints(deltas)]
+    if all(w == 1.0 for w in weights):
+        parts.append(b"N")
+    elif all(w == int(w) and 0 <= w < 65536 for w in weights):
+        parts.append(_ints([int(w) for w in weights]))
+    else:
+        parts.append(b"f" + array("f", weights).tobytes())
+    if variable:
+        parts.append(_ints([len(v) for v in values]))
+        parts.append(b"".join(values))
+    elif fixedsize > 0:
+        parts.append(b"".join(values))
+    return b"".join(parts)
+
+
+def unpack(buf: bytes, n: int, fixedsize: int | None) -> tuple:
+    """(ids, weights, values) of a block of ``n`` postings, as Whoosh's matcher keeps them."""
+    deltas, pos = _read_ints(buf, 1, n)
+    ids = array("I", accumulate(deltas))
+    code = buf[pos:pos + 1]
+    if code == b"N":
+        weights = array("f", [1.0]) * n
+        pos += 1
+    elif code == b"f":
+        weights = array("f")
+        weights.frombytes(buf[pos + 1:pos + 1 + 4 * n])
+        pos += 1 + 4 * n
+    else:
+        weights, pos = _read_ints(buf, pos, n)
+    if fixedsize is None or fixedsize < 0:
+        lengths, pos = _read_ints(buf, pos, n)
+        offsets = list(accumulate(lengths, initial=pos))
+        values = tuple(buf[a:b] for a, b in zip(offsets, offsets[1:]))
+    elif fixedsize == 0:
+        values = (None,) * n
+    else:
+        values = tuple(buf[pos + i:pos + i + fixedsize] for i in range(0, n * fixedsize, fixedsize))
+    return ids, weights, values

@@ -1,0 +1,271 @@
+"""Our Whoosh codec: Whoosh's segment writer with its per-posting Python work done in bulk, and
+compact posting blocks (:mod:`.blocks`). Built on whoosh-reloaded 2.7.5's ``W3Codec``.
+
+Profiling an import showed Whoosh's writer spending, for every posting (one per distinct word
+per document per field, ~600 per document), a generator step, a tuple, size accounting with
+type assertions into the pool; then at commit a seek and read of the document's field length
+from the column it had just written (a fifth of the commit), four calls and four type
+assertions to append to the block; and, when the pool outgrew its memory (a reindex), a pickle
+dump and load. Here pre-analysed fields hand over a document's postings as one list
+(:meth:`TermsField.postings`), the pool takes them in one extend, lengths are read once per
+field, each term's postings are appended to Whoosh's block buffers a block at a time, and
+spilled runs are written with ``marshal`` a chunk at a time.
+
+Apart from the posting blocks, the files written are exactly Whoosh's own format.
+:class:`ArchiveCodec` is pickled into the index's table of contents, so it must stay at this
+import path.
+"""
+from __future__ import annotations
+
+import marshal
+import zlib
+from itertools import groupby
+from operator import itemgetter
+
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3LeafMatcher,
+                                  W3PostingsWriter, _lenfield)
+from whoosh.compat import dumps
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import PostingPool, SegmentWriter
+
+from . import blocks
+from .engine import _length_table
+
+_RUN_CHUNK = 20_000
+
+
+class LeanPostingPool(PostingPool):
+    def add(self, item) -> None:
+        # item = (fieldname, term bytes, docnum, weight, value bytes); sizes as Whoosh estimates
+        self.fieldnames.add(item[0])
+        self.currentsize += 150 + 2 * len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+    def add_many(self, fieldname: str, items: list, size: int) -> None:
+        self.fieldnames.add(fieldname)
+        self.currentsize += size
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.extend(items)
+
+    def _write_run(self, f, items) -> None:
+        for i in range(0, len(items), _RUN_CHUNK):
+            marshal.dump(items[i:i + _RUN_CHUNK], f)
+        f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = marshal.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+class _Lengths:
+    """The per-document reader's field lengths (Whoosh's length bytes), each column read once."""
+
+    def __init__(self, reader) -> None:
+        self._reader = reader
+        self._columns: dict[str, bytes | None] = {}
+
+    def column(self, fieldname: str) -> bytes | None:
+        if fieldname not in self._columns:
+            name = _lenfield(fieldname)
+            raw = None
+            if self._reader is not None and self._reader.has_column(name):
+                col = self._reader.column_reader(name, LENGTHS_COLUMN)
+                raw = bytes(col._dbfile.get(col._basepos, col._count))
+            self._columns[fieldname] = raw
+        return self._columns[fieldname]
+
+
+class ArchiveFieldWriter(W3FieldWriter):
+    def add_postings(self, schema, lengths, items):
+        """Whoosh's ``FieldWriter.add_postings`` (items sorted by field, term, docnum), each
+        term's postings appended to the block buffers a block at a time."""
+        table = _length_table()
+        lens = _Lengths(lengths)
+        lastfn = None
+        raw = None
+        for (fieldname, btext), group in groupby(items, key=itemgetter(0, 1)):
+            if fieldname != lastfn:
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                lastfn = fieldname
+                raw = lens.column(fieldname)
+            postings = list(group)
+            docnums = [p[2] for p in postings]
+            if docnums[0] == -1:  # Whoosh's marker for spelling words; our schema has none
+                continue
+            self.start_term(btext)
+            if raw is not None:
+                n = len(raw)
+                lengths_ = [table[raw[d]] if d < n else 0 for d in docnums]
+            else:
+                lengths_ = None
+            _append(self._postwriter, docnums, [p[3] for p in postings],
+                    [p[4] for p in postings], lengths_)
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
+
+
+def _append(pw, docnums: list, weights: list, values: list, lengths: list | None) -> None:
+    """What ``W3PostingsWriter.add_posting`` does for each posting, a block at a time: a full
+    block is written before the next posting is added; only non-empty values are kept; zero
+    lengths do not count for the block's bounds."""
+    limit = pw._blocklimit
+    i, n = 0, len(docnums)
+    while i < n:
+        if len(pw._ids) >= limit:
+            pw._write_block()
+        j = min(n, i + limit - len(pw._ids))
+        pw._ids.extend(docnums[i:j])
+        chunk = weights[i:j]
+        pw._weights.extend(chunk)
+        top = max(chunk)
+        if top > pw._maxweight:
+            pw._maxweight = top
+        pw._values.extend(v for v in values[i:j] if v)
+        if lengths is not None:
+            ls = [x for x in lengths[i:j] if x]
+            if ls:
+                lo, hi = min(ls), max(ls)
+                if pw._minlength is None or lo < pw._minlength:
+                    pw._minlength = lo
+                if hi > pw._maxlength:
+                    pw._maxlength = hi
+        i = j
+
+
+class ArchivePostingsWriter(W3PostingsWriter):
+    def _write_block(self, last: bool = False) -> None:
+        """Whoosh's ``_write_block`` with the block data in :mod:`.blocks`' encoding."""
+        data = None
+        if not self._byteids:
+            data = blocks.pack(self._ids, self._weights, self._values, self._format.fixed_value_size())
+        if data is None:
+            return super()._write_block(last)
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        comp = self._compression if len(data) >= 64 else 0
+        if comp:
+            data = zlib.compress(data, comp)
+        ids = self._ids
+        info = dumps((len(ids), ids[-1], self._maxweight, comp,
+                      length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
+        length = len(info) + len(data)
+        self._postfile.write_int(-length if last else length)
+        self._postfile.write(info)
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+
+class ArchiveLeafMatcher(W3LeafMatcher):
+    """Reads blocks in either encoding: ours (:mod:`.blocks`) or Whoosh's pickle."""
+
+    def _read_data(self) -> None:
+        buf = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        if self._compression:
+            buf = zlib.decompress(buf)
+        if buf[:1] != blocks.MAGIC:
+            from whoosh.compat import loads
+
+            self._data = loads(buf)
+            self._ours = False
+            return
+        self._ids, self._weights, self._values = blocks.unpack(buf, self._blocklength, self._fixedsize)
+        self._data = self._ours = True
+
+    def _read_ids(self) -> None:
+        if self._data is None:
+            self._read_data()
+        if not self._ours:
+            super()._read_ids()
+
+    def _read_weights(self) -> None:
+        if self._data is None:
+            self._read_data()
+        if not self._ours:
+            super()._read_weights()
+
+    def _read_values(self) -> None:
+        if self._data is None:
+            self._read_data()
+        if not self._ours:
+            super()._read_values()
+
+
+class ArchiveCodec(W3Codec):
+    def field_writer(self, storage, segment):
+        return ArchiveFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return ArchivePostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                     compression=self._compression, inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, _length = terminfo.extent()
+        return ArchiveLeafMatcher(dbfile, offset, _length, format_, term=term, scorer=scorer)
+
+
+class ArchiveWriter(SegmentWriter):
+    def add_document(self, **fields) -> None:
+        """Whoosh's ``SegmentWriter.add_document`` for our schema: fields with a ``postings``
+        method (pre-analysed terms) give all their postings at once; the others go the
+        generic way. No boosts, vectors or spelling fields (our schema has none)."""
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        pool = self.pool
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    bulk = getattr(field, "postings", None) if field.scorable else None
+                    if bulk is not None:
+                        items, length, size = bulk(fieldname, value, docnum)
+                        pool.add_many(fieldname, items, size)
+                    else:
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            if field.scorable:
+                                length += freq
+                            pool.add((fieldname, tbytes, docnum, weight, vbytes))
+                perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+
+def lean_writer(ix, **kwargs) -> ArchiveWriter:
+    """A writer for ``ix`` (as ``ix.writer(**kwargs)``) with the codec and pool above."""
+    w = ArchiveWriter(ix, codec=ArchiveCodec(), **kwargs)
+    w.pool = LeanPostingPool(w._tempstorage, w.newsegment, limitmb=kwargs.get("limitmb", 128))
+    return w
