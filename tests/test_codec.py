@@ -81,3 +81,81 @@ def test_segments_in_whoosh_format_and_ours_read_alike(tmp_path):
         assert {s.stored_fields(d)["id"] for d in phrase} == {"a0", "a1", "a2", "b1"}
         phrase = Evaluator(s.reader()).run(Phrase("all_f", ("thuc", "hien")))
         assert {s.stored_fields(d)["id"] for d in phrase} == {"a0", "a2", "b1"}
+
+
+def test_merging_segments_keeps_every_posting_and_drops_deleted_documents(tmp_path):
+    from whoosh import index
+
+    from archive_cli.index.codec import lean_writer
+    from archive_cli.index.engine import Evaluator, Phrase, Term
+    from archive_cli.index.whoosh_backend import make_schema
+
+    words = "to chuc thuc hien ke hoach kiem tra giam sat".split()
+    texts = {f"d{i}": " ".join(words[(i + k) % len(words)] for k in range(3 + i % 4)) for i in range(14)}
+    ix = index.create_in(str(tmp_path), make_schema())
+    names = sorted(texts)
+    for k in range(0, 14, 2):  # seven segments
+        w = lean_writer(ix, compound=False)
+        for name in names[k:k + 2]:
+            w.add_document(id=name, all_f=texts[name], all_x=texts[name])
+        w.commit(merge=False)
+    w = lean_writer(ix, compound=False)
+    w.delete_by_term("id", "d3")
+    w.commit(optimize=True)  # merges everything through ArchiveWriter.add_postings_to_pool
+    expected_live = {n: t for n, t in texts.items() if n != "d3"}
+    with ix.searcher() as s:
+        assert len(s.reader().leaf_readers()) == 1
+        ev = Evaluator(s.reader())
+        for word in words:
+            got = {s.stored_fields(d)["id"] for d in ev.run(Term("all_x", word))}
+            assert got == {n for n, t in expected_live.items() if word in t.split()}
+        got = {s.stored_fields(d)["id"] for d in ev.run(Phrase("all_f", ("hien", "ke")))}
+        assert got == {n for n, t in expected_live.items() if "hien ke" in t}
+
+
+def test_streaming_merge_of_segments_with_deletions(tmp_path):
+    """The merge the archive runs (codec.streaming_merge): postings concatenated term by term,
+    deleted documents dropped, and the level policy picks four segments of one size."""
+    from whoosh import index
+
+    from archive_cli.index.codec import choose_merge, streaming_merge
+    from archive_cli.index.engine import Evaluator, Phrase, Term
+    from archive_cli.index.whoosh_backend import _writer, make_schema
+
+    words = "to chuc thuc hien ke hoach kiem tra giam sat".split()
+    texts = {f"d{i:02d}": " ".join(words[(i * 3 + k) % len(words)] for k in range(2 + i % 5))
+             for i in range(25)}
+    ix = index.create_in(str(tmp_path), make_schema())
+    names = sorted(texts)
+    for k in range(0, 25, 5):  # five segments of five documents
+        with _writer(ix, 5.0) as w:
+            for name in names[k:k + 5]:
+                w.add_document(id=name, all_f=texts[name], all_x=texts[name], title_f=texts[name])
+    with _writer(ix, 5.0) as w:
+        w.delete_by_term("id", "d05")
+        w.delete_by_term("id", "d17")
+        w.delete_by_term("id", "d24")
+    segments = ix._segments()
+    assert len(segments) == 5
+    chosen = choose_merge(segments)
+    assert len(chosen) >= 4
+    with _writer(ix, 5.0, mergetype=streaming_merge(chosen)):
+        pass
+    live = {n: t for n, t in texts.items() if n not in ("d05", "d17", "d24")}
+    assert len(ix._segments()) == 5 - len(chosen) + 1
+    with ix.searcher() as s:
+        assert s.doc_count() == len(live)
+        ev = Evaluator(s.reader())
+        for word in words:
+            for field in ("all_x", "title_f"):
+                got = {s.stored_fields(d)["id"] for d in ev.run(Term(field, word))}
+                assert got == {n for n, t in live.items() if word in t.split()}, (field, word)
+        for pair in (("to", "chuc"), ("hoach", "kiem"), ("sat", "to")):
+            got = {s.stored_fields(d)["id"] for d in ev.run(Phrase("all_f", pair))}
+            assert got == {n for n, t in live.items() if " ".join(pair) in t}, pair
+        # field lengths survive the merge (BM25 needs them)
+        r = s.reader()
+        for d in range(r.doc_count_all()):
+            if not r.is_deleted(d):
+                name = r.stored_fields(d)["id"]
+                assert r.doc_field_length(d, "all_x") == len(live[name].split())

@@ -18,6 +18,7 @@ import path.
 from __future__ import annotations
 
 import marshal
+from math import log
 import zlib
 from itertools import groupby
 from operator import itemgetter
@@ -114,6 +115,50 @@ class ArchiveFieldWriter(W3FieldWriter):
                 lengths_ = None
             _append(self._postwriter, docnums, [p[3] for p in postings],
                     [p[4] for p in postings], lengths_)
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
+
+
+    def add_merged(self, schema, lengths, streams) -> None:
+        """The postings of whole segments being merged, term by term: each segment's postings
+        of a term are already in docnum order and segments occupy consecutive docnum ranges,
+        so a term's merged list is their concatenation — no posting goes through the pool."""
+        from heapq import merge
+
+        from .engine import _Leaf
+
+        table = _length_table()
+        lens = _Lengths(lengths)
+        leaves = [(_Leaf(r, 0), base, docmap) for r, base, docmap in streams]
+        terms = merge(*(((fn, bt) for fn, bt in r.all_terms() if fn in schema) for r, _b, _d in streams))
+        lastfn = None
+        raw = None
+        for (fieldname, btext), _dups in groupby(terms):
+            ids: list = []
+            weights: list = []
+            values: list = []
+            for leaf, base, docmap in leaves:
+                i, w, v = leaf.postings(fieldname, btext, values=True)
+                if i:
+                    ids += [docmap[d] for d in i] if docmap is not None else [base + d for d in i]
+                    weights += w
+                    values += v
+            if not ids:
+                continue  # every posting was of a deleted document
+            if fieldname != lastfn:
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                lastfn = fieldname
+                raw = lens.column(fieldname)
+            self.start_term(btext)
+            if raw is not None:
+                n = len(raw)
+                lengths_ = [table[raw[d]] if d < n else 0 for d in ids]
+            else:
+                lengths_ = None
+            _append(self._postwriter, ids, weights, values, lengths_)
             self.finish_term()
         if lastfn is not None:
             self.finish_field()
@@ -262,6 +307,89 @@ class ArchiveWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+
+    def merge_streaming(self, readers) -> None:
+        """Add whole segments (a writer used only for merging): their per-document data now,
+        their postings term by term when the segment is flushed (see ``add_merged``)."""
+        streams = self.__dict__.setdefault("_streams", [])
+        for r in readers:
+            names = set(self.schema.names()) | {f for f in r.indexed_field_names() if f in self.schema}
+            base = self.docnum
+            streams.append((r, base, self.write_per_doc(names, r)))
+        self._added = True
+
+    def _flush_segment(self) -> None:
+        streams = self.__dict__.get("_streams")
+        if not streams:
+            return super()._flush_segment()
+        if self.pool.current or self.pool.runs:
+            raise RuntimeError("a merging writer takes no new documents")
+        self.perdocwriter.close()
+        pdr = self.per_document_reader()
+        try:
+            self.fieldwriter.add_merged(self.schema, pdr, streams)
+        finally:
+            self.fieldwriter.close()
+            pdr.close()
+            for r, _base, _docmap in streams:
+                r.close()
+
+    def add_postings_to_pool(self, reader, startdoc, docmap) -> None:
+        """Whoosh's merge step (postings of a segment being merged into this one), a term's
+        postings at a time instead of a generator step and a pool call per posting."""
+        from .engine import _Leaf
+
+        leaf = _Leaf(reader, 0)
+        schema = self.schema
+        for fieldname, btext in reader.all_terms():
+            if fieldname not in schema:
+                continue
+            ids, weights, values = leaf.postings(fieldname, btext, values=True)
+            if not ids:
+                continue
+            if docmap is not None:
+                ids = [docmap[d] for d in ids]
+            else:
+                ids = [startdoc + d for d in ids]
+            items = [(fieldname, btext, d, w, v) for d, w, v in zip(ids, weights, values)]
+            self.pool.add_many(fieldname, items, len(items) * (160 + 2 * len(btext)))
+
+
+def merge_level(doc_count: int) -> int:
+    """Segments of one level (a factor of 4 in size) are merged when four accumulate."""
+    return int(log(max(doc_count, 1), MERGE_FACTOR))
+
+
+MERGE_FACTOR = 4
+
+
+def choose_merge(segments) -> list:
+    """The segments to merge next: the smallest level holding MERGE_FACTOR segments or more.
+    Each document is then rewritten about once per level (log4 of the archive size), and the
+    archive keeps at most three segments a level."""
+    levels: dict[int, list] = {}
+    for seg in segments:
+        levels.setdefault(merge_level(seg.doc_count()), []).append(seg)
+    for level in sorted(levels):
+        if len(levels[level]) >= MERGE_FACTOR:
+            return levels[level]
+    return []
+
+
+def streaming_merge(chosen):
+    """A Whoosh ``mergetype`` for ``commit``: merge the ``chosen`` segments (by id) into the
+    writer's new segment with :meth:`ArchiveWriter.merge_streaming`; keep the others."""
+    names = {seg.segment_id() for seg in chosen}
+
+    def policy(writer, segments):
+        from whoosh.reading import SegmentReader
+
+        writer.merge_streaming([SegmentReader(writer.storage, writer.schema, seg)
+                                for seg in segments if seg.segment_id() in names])
+        return [seg for seg in segments if seg.segment_id() not in names]
+
+    return policy
 
 
 def lean_writer(ix, **kwargs) -> ArchiveWriter:

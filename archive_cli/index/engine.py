@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from math import log
 
 from .fields import SECTION_KINDS, decode_spans
@@ -276,15 +277,21 @@ class Evaluator:
                     break
             if not candidates:
                 continue
+            # Positions as sets built at C speed; each next word only filters the few start
+            # positions still alive.
             first, rest = per_word[words[0]], [(i, per_word[w]) for i, w in enumerate(words) if i]
+            scored = [per_word[w] for w in distinct]
             for d in candidates:
-                starts = set(decode_positions(first[d][1]))
+                v = first[d][1]
+                starts = set(accumulate(memoryview(v)[1:].cast(chr(v[0]))))  # iter_positions
                 for i, posting in rest:
-                    starts.intersection_update([q - i for q in decode_positions(posting[d][1])])
+                    v = posting[d][1]
+                    here = set(accumulate(memoryview(v)[1:].cast(chr(v[0]))))
+                    starts = {s for s in starts if s + i in here}
                     if not starts:
                         break
-                if starts:
-                    out[d + leaf.offset] = sum(per_word[w][d][0] for w in distinct)
+                else:
+                    out[d + leaf.offset] = sum([m[d][0] for m in scored])
         return out
 
     def _every(self, e: Every) -> dict[int, float]:

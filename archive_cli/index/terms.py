@@ -105,3 +105,9 @@ def decode_positions(valuestring: bytes) -> list[int]:
     deltas = array(chr(valuestring[0]))
     deltas.frombytes(valuestring[1:])
     return list(accumulate(deltas))
+
+
+def iter_positions(valuestring: bytes):
+    """The positions :class:`CompactPositions` encoded, as an iterator (no copies; the engine's
+    phrase loop inlines this)."""
+    return accumulate(memoryview(valuestring)[1:].cast(chr(valuestring[0])))

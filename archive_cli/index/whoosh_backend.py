@@ -11,6 +11,7 @@ leaves the old index working. Fields carry pre-analysed, space-separated terms (
 """
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import time
@@ -27,6 +28,9 @@ from .fields import IndexRecord
 
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
 SCHEMA_VERSION = 8
+
+#: Documents per commit when rebuilding (see _new_generation).
+REBUILD_BATCH = 1000
 
 STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued", "sha256")
 
@@ -140,10 +144,26 @@ class WhooshIndex:
         gdir.mkdir()
         ix = windex.create_in(str(gdir), make_schema())
         count = 0
-        with _writer(ix, self.wait) as w:
-            for r in records:
-                w.add_document(**_doc_fields(r))
-                count += 1
+        # Commits of REBUILD_BATCH documents keep Whoosh's posting pool in memory (a pool that
+        # overflows is sorted through files, a Python-speed heap merge); then one streaming
+        # merge leaves a single segment, the fastest to search.
+        it = iter(records)
+        while True:
+            with _writer(ix, self.wait) as w:
+                added = 0
+                for r in itertools.islice(it, REBUILD_BATCH):
+                    w.add_document(**_doc_fields(r))
+                    added += 1
+            count += added
+            self._merge_small(ix)
+            if added < REBUILD_BATCH:
+                break
+        segments = ix._segments()
+        if len(segments) > 1:
+            from .codec import streaming_merge
+
+            with _writer(ix, self.wait, mergetype=streaming_merge(segments)):
+                pass
         _fsync_tree(gdir)
         atomic_write(self.path / "CURRENT",
                      json.dumps({"generation": gen, "schema": SCHEMA_VERSION}).encode())
@@ -167,8 +187,20 @@ class WhooshIndex:
                 else:
                     w.add_document(**_doc_fields(r))
                 count += 1
+        self._merge_small(ix)
         _fsync_tree(Path(ix.storage.folder))
         return count
+
+    def _merge_small(self, ix) -> None:
+        """Merge segments level by level (see codec.choose_merge), each merge one commit."""
+        from .codec import choose_merge, streaming_merge
+
+        for _attempt in range(16):
+            chosen = choose_merge(ix._segments())
+            if not chosen:
+                return
+            with _writer(ix, self.wait, mergetype=streaming_merge(chosen)):
+                pass
 
     def delete(self, ids: Iterable[str]) -> int:
         ix = self._open()
@@ -319,7 +351,7 @@ def _page(scores: dict[int, float], reader, sort: str, lo: int, hi: int) -> list
 
 
 @contextmanager
-def _writer(ix, wait: float):
+def _writer(ix, wait: float, mergetype=None):
     """A Whoosh writer that always lets go of its lock.
 
     Whoosh's own ``with ix.writer()`` leaves WRITELOCK held when ``commit`` itself raises, and
@@ -342,7 +374,8 @@ def _writer(ix, wait: float):
         w.cancel()
         raise
     try:
-        w.commit()
+        # New documents become a segment of their own; merging is done by _merge_small.
+        w.commit(mergetype=mergetype, merge=False)
     except BaseException:
         if w.writelock is not None:
             try:
