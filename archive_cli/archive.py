@@ -19,14 +19,15 @@ from pathlib import Path
 
 from .errors import Ambiguous, ArchiveError, NotFound, QueryError
 from .i18n import _
-from .importer import DEFAULT_MAX_BYTES, ImportResult, Prepared, expand, prepare, prepare_many
+from .importer import (DEFAULT_MAX_BYTES, ImportResult, Prepared, expand, prepare, prepare_many,
+                       watch_parent)
 from .index import Filters, IndexHit
 from .model import Document, Reference
 from .query import MAX_QUERY_LENGTH, parse_query
 from .store import Store, StoreEntry
 
 DEFAULT_WAIT = 5.0
-BATCH_DOCS = 500
+BATCH_DOCS = 1000  # documents per index commit (one Whoosh segment)
 IMPORT_CHUNK = 8  # files per task sent to a worker process
 RERANK_DEPTH = 50  # candidates re-ranked by word adjacency
 
@@ -272,15 +273,18 @@ class Archive:
             # Preload our worker module instead of re-running the caller's __main__ in the
             # server (a script without a __main__ guard would otherwise run itself again).
             ctx.set_forkserver_preload(["archive_cli.importer"])
-        # A bounded number of chunks in flight: the writer is slower than the readers, and
-        # results piling up unbounded cost ~40 KB each (1.9 GB at 10k documents).
+        # A bounded number of chunks in flight, about one commit batch: enough for the workers
+        # to keep preparing while this process indexes a batch, while results piling up
+        # unbounded would cost ~40 KB each (1.9 GB at 10k documents).
         chunks = (todo[i:i + IMPORT_CHUNK] for i in range(0, len(todo), IMPORT_CHUNK))
+        window = max(jobs * 3, BATCH_DOCS // IMPORT_CHUNK)
         ready: deque[Prepared] = deque()
         pool = None
         try:
-            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                                       initializer=watch_parent, initargs=(os.getpid(),))
             inflight: deque = deque(pool.submit(prepare_many, chunk, root, self.max_bytes, tags, write)
-                                    for chunk in itertools.islice(chunks, jobs * 3))
+                                    for chunk in itertools.islice(chunks, window))
             for c in candidates:
                 if c.error is not None:
                     yield c.path, Prepared(c.path, error=c.error)

@@ -197,6 +197,30 @@ def prepare(path: str, root: str, max_bytes: int, tags: tuple[str, ...] = (),
             kind=type(exc).__name__, msg=str(exc).splitlines()[0][:120] if str(exc) else "no detail"))
 
 
+def watch_parent(pid: int, interval: float = 0.5) -> None:
+    """Worker initializer: exit when the importing process ``pid`` is gone.
+
+    A SIGKILLed import would otherwise leave its workers idle forever: each holds the write end
+    of its own task queue (so it never reads end-of-file), and the forkserver that started them
+    waits for them. POSIX only (on Windows ``os.kill(pid, 0)`` would terminate the process)."""
+    if os.name != "posix":
+        return
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="watch-parent").start()
+
+
 def prepare_many(paths: list[str], root: str, max_bytes: int, tags: tuple[str, ...] = (),
                  write: bool = True) -> list[Prepared]:
     """:func:`prepare` for a chunk of files: one task per chunk keeps inter-process traffic low."""

@@ -124,10 +124,10 @@ def test_streaming_merge_of_segments_with_deletions(tmp_path):
 
     words = "to chuc thuc hien ke hoach kiem tra giam sat".split()
     texts = {f"d{i:02d}": " ".join(words[(i * 3 + k) % len(words)] for k in range(2 + i % 5))
-             for i in range(25)}
+             for i in range(45)}
     ix = index.create_in(str(tmp_path), make_schema())
     names = sorted(texts)
-    for k in range(0, 25, 5):  # five segments of five documents
+    for k in range(0, 45, 5):  # nine segments of five documents
         with _writer(ix, 5.0) as w:
             for name in names[k:k + 5]:
                 w.add_document(id=name, all_f=texts[name], all_x=texts[name], title_f=texts[name])
@@ -136,13 +136,13 @@ def test_streaming_merge_of_segments_with_deletions(tmp_path):
         w.delete_by_term("id", "d17")
         w.delete_by_term("id", "d24")
     segments = ix._segments()
-    assert len(segments) == 5
+    assert len(segments) == 9
     chosen = choose_merge(segments)
-    assert len(chosen) >= 4
+    assert len(chosen) >= 8
     with _writer(ix, 5.0, mergetype=streaming_merge(chosen)):
         pass
     live = {n: t for n, t in texts.items() if n not in ("d05", "d17", "d24")}
-    assert len(ix._segments()) == 5 - len(chosen) + 1
+    assert len(ix._segments()) == 9 - len(chosen) + 1
     with ix.searcher() as s:
         assert s.doc_count() == len(live)
         ev = Evaluator(s.reader())

@@ -236,3 +236,50 @@ def test_unreadable_broken_link_and_loop(archive_dir, tmp_path):
     if os.geteuid() != 0:  # root reads anything
         assert by_name["secret.txt"]["status"] == "failed"
     assert res.exit_code == 1
+
+
+def _descendants(pid: int) -> set[int]:
+    out, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for t in tasks:
+            try:
+                kids = Path(f"/proc/{p}/task/{t}/children").read_text().split()
+            except OSError:
+                continue
+            for k in map(int, kids):
+                if k not in out:
+                    out.add(k)
+                    todo.append(k)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from /proc")
+def test_a_killed_import_leaves_no_worker_processes(tmp_path):
+    folder = tmp_path / "in"
+    make_docs(folder, 400)
+    p = popen(tmp_path / "a", "import", str(folder), "--jobs", "2")
+    workers: set[int] = set()
+    deadline = time.time() + 60
+    while time.time() < deadline and len(workers) < 3 and p.poll() is None:
+        workers |= _descendants(p.pid)  # the forkserver and its workers
+        time.sleep(0.05)
+    assert workers, "the import started no worker processes"
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)]

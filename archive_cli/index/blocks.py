@@ -79,3 +79,58 @@ def unpack(buf: bytes, n: int, fixedsize: int | None) -> tuple:
     else:
         values = tuple(buf[pos + i:pos + i + fixedsize] for i in range(0, n * fixedsize, fixedsize))
     return ids, weights, values
+
+
+def read_postings(buf: bytes, fixedsize: int | None) -> tuple[list, list, list]:
+    """Every posting of one term: ``buf`` is the term's whole extent of the postings file
+    (Whoosh's 4-byte header, then blocks of [int length][pickled info][data], the last with a
+    negative length). Blocks in either encoding; (ids, weights, values) as lists."""
+    import pickle
+    import struct
+    import zlib
+    from io import BytesIO
+
+    ids: list = []
+    weights: list = []
+    values: list = []
+    f = BytesIO(buf)
+    pos, end = 4, len(buf)
+    while pos < end:
+        length = struct.unpack_from("!i", buf, pos)[0]
+        pos += 4
+        stop = pos + abs(length)
+        f.seek(pos)
+        n, _maxid, _maxw, comp, _lo, _hi = pickle.load(f)
+        data = buf[f.tell():stop]
+        if comp:
+            data = zlib.decompress(data)
+        if data[:1] == MAGIC:
+            i, w, v = unpack(data, n, fixedsize)
+        else:
+            i, w, v = _unpack_whoosh(pickle.loads(data), n, fixedsize)
+        ids.extend(i)
+        weights.extend(w)
+        values.extend(v)
+        pos = stop
+        if length < 0:
+            break
+    return ids, weights, values
+
+
+def _unpack_whoosh(data: tuple, n: int, fixedsize: int | None) -> tuple:
+    """A block in Whoosh's own pickled form, decoded as ``W3LeafMatcher`` does."""
+    raw_ids, raw_weights, raw_values = data
+    ids = list(accumulate(raw_ids))
+    if raw_weights is None:
+        weights = [1.0] * n
+    elif isinstance(raw_weights, float):
+        weights = [raw_weights] * n
+    else:
+        weights = list(raw_weights)
+    if fixedsize is None or fixedsize < 0:
+        values = list(raw_values)
+    elif fixedsize == 0:
+        values = [None] * n
+    else:
+        values = [raw_values[i:i + fixedsize] for i in range(0, n * fixedsize, fixedsize)]
+    return ids, weights, values

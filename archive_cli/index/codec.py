@@ -123,7 +123,8 @@ class ArchiveFieldWriter(W3FieldWriter):
     def add_merged(self, schema, lengths, streams) -> None:
         """The postings of whole segments being merged, term by term: each segment's postings
         of a term are already in docnum order and segments occupy consecutive docnum ranges,
-        so a term's merged list is their concatenation — no posting goes through the pool."""
+        so a term's merged list is their concatenation — no posting goes through the pool, and
+        each segment's terms file is read in order (no lookups)."""
         from heapq import merge
 
         from .engine import _Leaf
@@ -131,15 +132,16 @@ class ArchiveFieldWriter(W3FieldWriter):
         table = _length_table()
         lens = _Lengths(lengths)
         leaves = [(_Leaf(r, 0), base, docmap) for r, base, docmap in streams]
-        terms = merge(*(((fn, bt) for fn, bt in r.all_terms() if fn in schema) for r, _b, _d in streams))
+        terms = merge(*(_ordered_items(r, k, schema) for k, (r, _b, _d) in enumerate(streams)))
         lastfn = None
         raw = None
-        for (fieldname, btext), _dups in groupby(terms):
+        for (fieldname, btext), group in groupby(terms, key=itemgetter(0)):
             ids: list = []
             weights: list = []
             values: list = []
-            for leaf, base, docmap in leaves:
-                i, w, v = leaf.postings(fieldname, btext, values=True)
+            for _key, k, info in group:
+                leaf, base, docmap = leaves[k]
+                i, w, v = leaf.postings_for(fieldname, info)
                 if i:
                     ids += [docmap[d] for d in i] if docmap is not None else [base + d for d in i]
                     weights += w
@@ -162,6 +164,20 @@ class ArchiveFieldWriter(W3FieldWriter):
             self.finish_term()
         if lastfn is not None:
             self.finish_field()
+
+
+def _ordered_items(reader, k: int, schema):
+    """((fieldname, term bytes), k, term info) of a segment in key order. Whoosh numbers a
+    segment's fields in the order they were written, which is name order; checked here, as the
+    merge depends on it."""
+    last = None
+    for key, info in reader._terms.items():
+        if key[0] not in schema:
+            continue
+        if last is not None and key <= last:
+            raise RuntimeError("segment terms out of order; cannot merge")
+        last = key
+        yield key, k, info
 
 
 def _append(pw, docnums: list, weights: list, values: list, lengths: list | None) -> None:
@@ -357,17 +373,17 @@ class ArchiveWriter(SegmentWriter):
 
 
 def merge_level(doc_count: int) -> int:
-    """Segments of one level (a factor of 4 in size) are merged when four accumulate."""
+    """Segments of one level (a factor of MERGE_FACTOR in size) merge when that many gather."""
     return int(log(max(doc_count, 1), MERGE_FACTOR))
 
 
-MERGE_FACTOR = 4
+MERGE_FACTOR = 8
 
 
 def choose_merge(segments) -> list:
     """The segments to merge next: the smallest level holding MERGE_FACTOR segments or more.
-    Each document is then rewritten about once per level (log4 of the archive size), and the
-    archive keeps at most three segments a level."""
+    Each document is then rewritten about once per level (log8 of the archive size: twice
+    from 1,000 to 100,000 documents), and the archive keeps at most seven segments a level."""
     levels: dict[int, list] = {}
     for seg in segments:
         levels.setdefault(merge_level(seg.doc_count()), []).append(seg)

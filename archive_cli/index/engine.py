@@ -19,6 +19,7 @@ from functools import cache
 from itertools import accumulate
 from math import log
 
+from .blocks import read_postings
 from .fields import SECTION_KINDS, decode_spans
 from .terms import decode_positions
 
@@ -112,43 +113,32 @@ class _Leaf:
         self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         self._lengths: dict[str, bytes] = {}
 
-    def postings(self, field: str, text: str, values: bool = False):
+    def postings(self, field: str, text: str | bytes, values: bool = False):
         """(ids, weights, values or None) of a term in this segment, deleted documents out."""
-        from whoosh.codec.whoosh3 import W3LeafMatcher
-
+        terms = self.reader._terms
+        btext = text.encode("utf-8") if isinstance(text, str) else text
         try:
-            m = self.reader.postings(field, text)
-        except Exception:  # TermNotFound / KeyError: the segment lacks the term
+            info = terms.term_info(field, btext)
+        except Exception:  # TermNotFound: the segment lacks the term
             return [], [], [] if values else None
-        while not isinstance(m, W3LeafMatcher) and hasattr(m, "child"):
-            m = m.child
-        ids: list[int] = []
-        weights: list[float] = []
-        vals: list | None = [] if values else None
-        if isinstance(m, W3LeafMatcher):
-            while m.is_active():
-                m._read_ids()
-                m._read_weights()
-                ids.extend(m._ids)
-                weights.extend(m._weights)
-                if values:
-                    m._read_values()
-                    vals.extend(m._values)
-                m._next_block()
+        return self.postings_for(field, info, values)
+
+    def postings_for(self, field: str, info, values: bool = True):
+        """The postings a term info (from this segment's terms file) names, deleted out."""
+        if info.is_inlined():
+            ids, weights, vals = (list(x) for x in info.inlined_postings())
         else:
-            while m.is_active():
-                ids.append(m.id())
-                weights.append(m.weight())
-                if values:
-                    vals.append(m.value())
-                m.next()
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # Whoosh 2.7.5 reads the length back as a 1-tuple
+                length = length[0]
+            fixed = self.reader.schema[field].format.fixed_value_size()
+            ids, weights, vals = read_postings(self.reader._terms._postfile.get(offset, length), fixed)
         if self.deleted:
             keep = [i for i, d in enumerate(ids) if d not in self.deleted]
             ids = [ids[i] for i in keep]
             weights = [weights[i] for i in keep]
-            if values:
-                vals = [vals[i] for i in keep]
-        return ids, weights, vals
+            vals = [vals[i] for i in keep]
+        return ids, weights, (vals if values else None)
 
     def lengths(self, field: str) -> bytes:
         """One length byte per document (Whoosh's encoding) for a scored field."""

@@ -365,7 +365,7 @@ def _writer(ix, wait: float, mergetype=None):
     try:
         # compound=False: reading a compound segment copies each of its files into memory on
         # every open (a BytesIO over the mmap), 50 ms per search at 10,000 documents.
-        w = lean_writer(ix, timeout=wait, limitmb=128, compound=False)
+        w = lean_writer(ix, timeout=wait, limitmb=256, compound=False)
     except LockError:
         raise IndexProblem(_("The index is locked by another writer; try again later.")) from None
     try:
