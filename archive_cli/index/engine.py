@@ -9,15 +9,16 @@ combines clauses with dictionaries and sets. It relies on the layout of whoosh-r
 ``W3Codec`` (pinned in setup.cfg) and falls back to the generic matcher interface for postings in
 any other form (e.g. inlined single postings).
 
-A plan is a tree of the small node classes below, built by ``whoosh_backend.build_plan``.
+A plan is a tree of the small node classes below (named tuples: cheaper to define at start-up
+than dataclasses), built by :func:`.plan.build_plan`.
 """
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
 from math import log
+from typing import NamedTuple
 
 from .blocks import read_postings
 from .fields import SECTION_KINDS, decode_spans
@@ -29,51 +30,43 @@ K1 = 1.2
 
 # --- plan nodes --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     field: str
     text: str
     boost: float = 1.0
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     """Words next to each other in a field with positions; scored as the sum of its words."""
     field: str
     words: tuple[str, ...]
     boost: float = 1.0
 
 
-@dataclass(frozen=True)
-class All:
+class All(NamedTuple):
     nodes: tuple
 
 
-@dataclass(frozen=True)
-class Any:
+class Any(NamedTuple):
     nodes: tuple
 
 
-@dataclass(frozen=True)
-class Not:
+class Not(NamedTuple):
     """Matches nothing by itself; inside ``All`` it removes documents."""
     node: object
 
 
-@dataclass(frozen=True)
-class Maybe:
+class Maybe(NamedTuple):
     """``base``'s documents, with ``extra``'s score added where it also matches."""
     base: object
     extra: object
 
 
-@dataclass(frozen=True)
-class Every:
+class Every(NamedTuple):
     """Every document; score 1."""
 
 
-@dataclass(frozen=True)
-class InSection:
+class InSection(NamedTuple):
     """Documents where ``word`` stands inside a top-level section of ``kind`` (one of
     ``fields.SECTION_KINDS``), from its positions in ``field`` and the ``spans`` column; score 0."""
     field: str
@@ -81,14 +74,12 @@ class InSection:
     kind: str
 
 
-@dataclass(frozen=True)
-class HasSection:
+class HasSection(NamedTuple):
     """Documents with a top-level section of ``kind``; score 1."""
     kind: str
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(NamedTuple):
     """Documents whose single ID term in ``field`` lies in [lo, hi] (string order)."""
     field: str
     lo: str
