@@ -440,7 +440,7 @@ class Archive:
     # --- search ------------------------------------------------------------------------------
     def search(self, query: str, *, filters: Filters | None = None, limit: int = 10, page: int = 1,
                sort: str = "relevance", snippets: bool = True, suggest: bool = True) -> SearchResult:
-        from .snippets import make_snippet, matches
+        from .snippets import has_match, make_snippet
 
         if len(query) > MAX_QUERY_LENGTH:
             raise QueryError(_("The query is {n} characters long; the limit is {limit}.").format(
@@ -470,7 +470,7 @@ class Archive:
                     spans = self._section_spans(ih)
                 except (OSError, ValueError):
                     continue  # store and index disagree; `check` reports it
-                found = [sp for sp in spans if matches(sp.text, words)] if words else []
+                found = [sp for sp in spans if has_match(sp.text, words)] if words else []
                 if filters.section:
                     found = [sp for sp in found if sp.kind == filters.section] or found
                 hit.sections = list(dict.fromkeys(sp.kind for sp in found))

@@ -47,6 +47,12 @@ def matches(text: str, words: list[Word]) -> list[tuple[int, int, str]]:
     return out
 
 
+def has_match(text: str, words: list[Word]) -> bool:
+    """Whether a query word matches some token of ``text`` (stops at the first)."""
+    match = _matcher(words)
+    return any(match(m.group()) is not None for m in _WORD_RE.finditer(text))
+
+
 def plain(body: str) -> str:
     """Body without Markdown heading marks, whitespace collapsed: what a snippet shows."""
     return re.sub(r"\s+", " ", _MD_MARK_RE.sub("", body)).strip()

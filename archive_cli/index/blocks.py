@@ -56,8 +56,9 @@ def pack(ids, weights, values, fixedsize: int | None) -> bytes | None:
     return b"".join(parts)
 
 
-def unpack(buf: bytes, n: int, fixedsize: int | None) -> tuple:
-    """(ids, weights, values) of a block of ``n`` postings, as Whoosh's matcher keeps them."""
+def unpack(buf: bytes, n: int, fixedsize: int | None, values: bool = True) -> tuple:
+    """(ids, weights, values) of a block of ``n`` postings, as Whoosh's matcher keeps them;
+    values None when not asked for (scoring reads only ids and weights)."""
     deltas, pos = _read_ints(buf, 1, n)
     ids = array("I", accumulate(deltas))
     code = buf[pos:pos + 1]
@@ -70,21 +71,24 @@ def unpack(buf: bytes, n: int, fixedsize: int | None) -> tuple:
         pos += 1 + 4 * n
     else:
         weights, pos = _read_ints(buf, pos, n)
+    if not values:
+        return ids, weights, None
     if fixedsize is None or fixedsize < 0:
         lengths, pos = _read_ints(buf, pos, n)
         offsets = list(accumulate(lengths, initial=pos))
-        values = tuple(buf[a:b] for a, b in zip(offsets, offsets[1:]))
+        vals = tuple(buf[a:b] for a, b in zip(offsets, offsets[1:]))
     elif fixedsize == 0:
-        values = (None,) * n
+        vals = (None,) * n
     else:
-        values = tuple(buf[pos + i:pos + i + fixedsize] for i in range(0, n * fixedsize, fixedsize))
-    return ids, weights, values
+        vals = tuple(buf[pos + i:pos + i + fixedsize] for i in range(0, n * fixedsize, fixedsize))
+    return ids, weights, vals
 
 
-def read_postings(buf: bytes, fixedsize: int | None) -> tuple[list, list, list]:
+def read_postings(buf: bytes, fixedsize: int | None, values: bool = True) -> tuple[list, list, list | None]:
     """Every posting of one term: ``buf`` is the term's whole extent of the postings file
     (Whoosh's 4-byte header, then blocks of [int length][pickled info][data], the last with a
-    negative length). Blocks in either encoding; (ids, weights, values) as lists."""
+    negative length). Blocks in either encoding; (ids, weights, values) as lists, values None
+    unless asked for."""
     import pickle
     import struct
     import zlib
@@ -92,7 +96,7 @@ def read_postings(buf: bytes, fixedsize: int | None) -> tuple[list, list, list]:
 
     ids: list = []
     weights: list = []
-    values: list = []
+    vals: list = []
     f = BytesIO(buf)
     pos, end = 4, len(buf)
     while pos < end:
@@ -105,16 +109,17 @@ def read_postings(buf: bytes, fixedsize: int | None) -> tuple[list, list, list]:
         if comp:
             data = zlib.decompress(data)
         if data[:1] == MAGIC:
-            i, w, v = unpack(data, n, fixedsize)
+            i, w, v = unpack(data, n, fixedsize, values)
         else:
             i, w, v = _unpack_whoosh(pickle.loads(data), n, fixedsize)
         ids.extend(i)
         weights.extend(w)
-        values.extend(v)
+        if values:
+            vals.extend(v)
         pos = stop
         if length < 0:
             break
-    return ids, weights, values
+    return ids, weights, (vals if values else None)
 
 
 def _unpack_whoosh(data: tuple, n: int, fixedsize: int | None) -> tuple:

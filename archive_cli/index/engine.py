@@ -123,12 +123,14 @@ class _Leaf:
             if isinstance(length, tuple):  # Whoosh 2.7.5 reads the length back as a 1-tuple
                 length = length[0]
             fixed = self.reader.schema[field].format.fixed_value_size()
-            ids, weights, vals = read_postings(self.reader._terms._postfile.get(offset, length), fixed)
+            ids, weights, vals = read_postings(self.reader._terms._postfile.get(offset, length),
+                                               fixed, values)
         if self.deleted:
             keep = [i for i, d in enumerate(ids) if d not in self.deleted]
             ids = [ids[i] for i in keep]
             weights = [weights[i] for i in keep]
-            vals = [vals[i] for i in keep]
+            if values:
+                vals = [vals[i] for i in keep]
         return ids, weights, (vals if values else None)
 
     def lengths(self, field: str) -> bytes:

@@ -66,11 +66,11 @@ SYMBOL_BODY = rf"""
     | \s*/\s*
     | \s*(?=[A-ZĐ]+[a-zđ]?[A-ZĐ]*\s*/) )
   (?P<sym>{_SYM})"""
-SYMBOL_RE = re.compile(rf"(?:(?<=[Ss]ố)|(?<![\w/.\-]))" + SYMBOL_BODY, re.X)
+SYMBOL_RE = re.compile(r"(?:(?<=[Ss]ố)|(?<![\w/.\-]))" + SYMBOL_BODY, re.X)
 
 # The "Số:" line of the header.
 # "Số:" with a capital (the header line); lower-case "số" only in "Luật số: 80/2025/QH15".
-NUMBER_LINE_RE = re.compile(rf"(?<!\w)(?:S[ốỐ]|(?<=Luật\s)số|(?<=LUẬT\s)số)\s*(?:hiệu\s*)?:?\s*" + SYMBOL_BODY, re.X)
+NUMBER_LINE_RE = re.compile(r"(?<!\w)(?:S[ốỐ]|(?<=Luật\s)số|(?<=LUẬT\s)số)\s*(?:hiệu\s*)?:?\s*" + SYMBOL_BODY, re.X)
 # A header number with only digits and a year, e.g. "Số: 15/2010" (no symbol): not taken.
 
 D = r"(?P<d>0?[1-9]|[12]\d|3[01])"
