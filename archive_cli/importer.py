@@ -208,15 +208,21 @@ def watch_parent(pid: int, interval: float = 0.5) -> None:
     import threading
     import time
 
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except (ProcessLookupError, PermissionError):  # PermissionError: pid reused by another user
+            return True
+        try:  # killed but not yet reaped by its own parent: a zombie (Linux)
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+        except (OSError, IndexError):
+            return False
+
     def watch() -> None:
-        while True:
+        while not gone():
             time.sleep(interval)
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by another user's process
-                os._exit(1)
+        os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="watch-parent").start()
 

@@ -159,3 +159,43 @@ def test_streaming_merge_of_segments_with_deletions(tmp_path):
             if not r.is_deleted(d):
                 name = r.stored_fields(d)["id"]
                 assert r.doc_field_length(d, "all_x") == len(live[name].split())
+
+
+def test_phrase_scores_equal_whoosh_also_with_a_repeated_word(tmp_path):
+    from whoosh import index, scoring
+    from whoosh.query import Phrase as WPhrase
+
+    from archive_cli.index.codec import lean_writer
+    from archive_cli.index.engine import Evaluator, Phrase
+    from archive_cli.index.whoosh_backend import make_schema
+
+    texts = ["to chuc to chuc thuc hien", "to to chuc", "chuc to chuc to", "to chuc", "thuc hien to"]
+    ix = index.create_in(str(tmp_path), make_schema())
+    w = lean_writer(ix, compound=False)
+    for i, t in enumerate(texts):
+        w.add_document(id=f"d{i}", all_f=t, all_x=t)
+    w.commit()
+    with ix.searcher(weighting=scoring.BM25F()) as s:
+        ev = Evaluator(s.reader())
+        for words in (("to", "chuc"), ("to", "chuc", "to"), ("chuc", "to", "chuc", "to")):
+            theirs = {h.docnum: h.score for h in s.search(WPhrase("all_f", list(words)), limit=None)}
+            ours = ev.run(Phrase("all_f", words))
+            assert ours.keys() == theirs.keys(), words
+            for d, score in theirs.items():
+                assert abs(ours[d] - score) < 1e-4 * max(1.0, score), (words, d)
+
+
+def test_section_spans_fall_back_to_heading_words():
+    from types import SimpleNamespace
+
+    from archive_cli.index.fields import _spans_by_headings
+    from archive_cli.text.analysis import tokens
+
+    words = tokens("Kế hoạch x. I. MỤC ĐÍCH yêu cầu a b. II. NỘI DUNG c d. III. TỔ CHỨC THỰC HIỆN e f")
+    sections = [SimpleNamespace(kind="purpose", heading="MỤC ĐÍCH"),
+                SimpleNamespace(kind="content", heading="Không có ở đây"),
+                SimpleNamespace(kind="implementation", heading="TỔ CHỨC THỰC HIỆN")]
+    kinds, starts, ends = _spans_by_headings(words, sections)
+    assert kinds == ["purpose", "implementation"]
+    assert words[starts[0]:starts[0] + 2] == ["mục", "đích"] and ends[0] == starts[1]
+    assert words[starts[1]:ends[1]] == ["tổ", "chức", "thực", "hiện", "e", "f"]

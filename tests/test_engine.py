@@ -148,3 +148,15 @@ def test_section_spans_cut_the_indexed_words_at_the_section_headings(tmp_path):
             assert b > a
             checked += 1
     assert checked >= 6
+
+
+@pytest.mark.parametrize("query", ['kinh "to chuc"', "-kinh", "10/KH-UBND", "a OR b", "section:purpose"])
+def test_an_index_without_documents_answers_every_query_with_nothing(tmp_path, query):
+    from archive_cli.index import Filters
+    from archive_cli.index.whoosh_backend import WhooshIndex
+    from archive_cli.query import parse_query
+
+    ix = WhooshIndex(tmp_path / "index")
+    ix.create_if_missing()
+    res = ix.search(parse_query(query), Filters(year=2024, date_from="2020-01-01"))
+    assert (res.total, res.hits) == (0, [])

@@ -4,17 +4,37 @@ Whoosh 2.7.5 pickles each block of up to 128 postings with protocol 2 as tuples 
 objects: an int per id (2–5 bytes), a 9-byte float per weight, and each value as a
 ``_codecs.encode`` call around a string. zlib then claws some of it back. Here a block is
 machine arrays in the smallest item size that holds them — id deltas, weights (usually small
-whole term counts), value lengths — and the values joined, decoded with ``array.frombytes`` and
+whole term counts), value lengths — and the values joined (arrays little-endian), decoded with ``array.frombytes`` and
 ``itertools.accumulate`` at C speed. Only the block data changes; the block header, term info and
 every other file are Whoosh's own. A block that starts with a pickle opcode is Whoosh's format
 and is read Whoosh's way, so segments written before keep working.
 """
 from __future__ import annotations
 
+import sys
 from array import array
 from itertools import accumulate
 
 MAGIC = b"\x01"
+#: Arrays are stored little-endian whatever the machine, so an archive can move between machines.
+LITTLE = sys.byteorder == "little"
+
+
+def le_bytes(a: array) -> bytes:
+    """``a``'s items as little-endian bytes."""
+    if not LITTLE:
+        a = array(a.typecode, a)
+        a.byteswap()
+    return a.tobytes()
+
+
+def from_le_bytes(code: str, raw) -> array:
+    """The array of ``code`` items stored little-endian in ``raw``."""
+    a = array(code)
+    a.frombytes(raw)
+    if not LITTLE:
+        a.byteswap()
+    return a
 
 
 def _code(top: int) -> str:
@@ -23,14 +43,13 @@ def _code(top: int) -> str:
 
 def _ints(values) -> bytes:
     code = _code(max(values, default=0))
-    return code.encode() + array(code, values).tobytes()
+    return code.encode() + le_bytes(array(code, values))
 
 
 def _read_ints(buf: bytes, pos: int, n: int) -> tuple[array, int]:
-    a = array(chr(buf[pos]))
-    end = pos + 1 + n * a.itemsize
-    a.frombytes(buf[pos + 1:end])
-    return a, end
+    code = chr(buf[pos])
+    end = pos + 1 + n * array(code).itemsize
+    return from_le_bytes(code, buf[pos + 1:end]), end
 
 
 def pack(ids, weights, values, fixedsize: int | None) -> bytes | None:
@@ -47,7 +66,7 @@ def pack(ids, weights, values, fixedsize: int | None) -> bytes | None:
     elif all(w == int(w) and 0 <= w < 65536 for w in weights):
         parts.append(_ints([int(w) for w in weights]))
     else:
-        parts.append(b"f" + array("f", weights).tobytes())
+        parts.append(b"f" + le_bytes(array("f", weights)))
     if variable:
         parts.append(_ints([len(v) for v in values]))
         parts.append(b"".join(values))
@@ -66,8 +85,7 @@ def unpack(buf: bytes, n: int, fixedsize: int | None, values: bool = True) -> tu
         weights = array("f", [1.0]) * n
         pos += 1
     elif code == b"f":
-        weights = array("f")
-        weights.frombytes(buf[pos + 1:pos + 1 + 4 * n])
+        weights = from_le_bytes("f", buf[pos + 1:pos + 1 + 4 * n])
         pos += 1 + 4 * n
     else:
         weights, pos = _read_ints(buf, pos, n)

@@ -52,6 +52,7 @@ class LeanPostingPool(PostingPool):
         self.current.extend(items)
 
     def _write_run(self, f, items) -> None:
+        items = items if isinstance(items, list) else list(items)  # reduce_to passes a generator
         for i in range(0, len(items), _RUN_CHUNK):
             marshal.dump(items[i:i + _RUN_CHUNK], f)
         f.close()

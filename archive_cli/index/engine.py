@@ -20,9 +20,9 @@ from itertools import accumulate
 from math import log
 from typing import NamedTuple
 
-from .blocks import read_postings
+from .blocks import LITTLE, read_postings
 from .fields import SECTION_KINDS, decode_spans
-from .terms import decode_positions
+from .terms import decode_positions, iter_positions
 
 B = 0.75
 K1 = 1.2
@@ -158,7 +158,9 @@ class Evaluator:
         self.reader = reader
         self.schema = reader.schema
         self.total = reader.doc_count_all()
-        self.leaves = [_Leaf(r, off) for r, off in reader.leaf_readers()]
+        # An index without documents has no segment (Whoosh gives an EmptyReader): no leaves.
+        self.leaves = [_Leaf(r, off) for r, off in reader.leaf_readers()
+                       if self.total and hasattr(r, "_terms")]
 
     # scores: dict global docnum -> float
     def run(self, node) -> dict[int, float]:
@@ -218,6 +220,8 @@ class Evaluator:
         """(leaf, ids, weights) -> scores, with BM25F's whole-index statistics for the term."""
         if not self.schema[field].scorable:
             return lambda leaf, ids, weights: [boost * w for w in weights]
+        if not self.total:  # no documents: nothing to score (and log(0) is undefined)
+            return lambda leaf, ids, weights: [0.0] * len(ids)
         idf = log(self.total / (self.reader.doc_frequency(field, text) + 1)) + 1
         avg = (self.reader.field_length(field) / (self.total or 1)) or 1
         table = _length_table()
@@ -263,13 +267,15 @@ class Evaluator:
             # Positions as sets built at C speed; each next word only filters the few start
             # positions still alive.
             first, rest = per_word[words[0]], [(i, per_word[w]) for i, w in enumerate(words) if i]
-            scored = [per_word[w] for w in distinct]
+            # As Whoosh scores a phrase: every word of it, a repeated word as often as it stands.
+            scored = [per_word[w] for w in words]
             for d in candidates:
                 v = first[d][1]
-                starts = set(accumulate(memoryview(v)[1:].cast(chr(v[0]))))  # iter_positions
+                # iter_positions, inlined on little-endian machines (stored order)
+                starts = set(accumulate(memoryview(v)[1:].cast(chr(v[0])))) if LITTLE else set(iter_positions(v))
                 for i, posting in rest:
                     v = posting[d][1]
-                    here = set(accumulate(memoryview(v)[1:].cast(chr(v[0]))))
+                    here = set(accumulate(memoryview(v)[1:].cast(chr(v[0])))) if LITTLE else set(iter_positions(v))
                     starts = {s for s in starts if s + i in here}
                     if not starts:
                         break

@@ -15,6 +15,7 @@ from ..doctypes import type_key
 from ..model import Document
 from ..text.analysis import folded, number_key, tokens
 from ..text.normalize import folded_key
+from .blocks import from_le_bytes, le_bytes
 
 SECTION_KINDS = ("purpose", "content", "implementation")
 
@@ -74,12 +75,11 @@ def section_spans(kinds: list[str], starts: list[int], ends: list[int]) -> bytes
     for kind, a, b in zip(kinds, starts, ends):
         if kind in SECTION_KINDS and b > a:
             out.extend((SECTION_KINDS.index(kind), a, b))
-    return out.tobytes()
+    return le_bytes(out)
 
 
 def decode_spans(raw: bytes) -> list[tuple[int, int, int]]:
-    a = array("I")
-    a.frombytes(raw)
+    a = from_le_bytes("I", raw)
     return [(a[i], a[i + 1], a[i + 2]) for i in range(0, len(a), 3)]
 
 
@@ -107,6 +107,28 @@ def _body_pieces(head: str, body: str, secmap: str) -> tuple[list[list[str]], li
     return pieces, kinds
 
 
+def _spans_by_headings(words: list[str], sections) -> tuple[list[str], list[int], list[int]]:
+    """Fallback when the body's Markdown headings do not line up with the parsed sections:
+    each section starts where its heading's words next stand in the document's words."""
+    kinds, starts, cursor = [], [], 0
+    for sec in sections:
+        head = tokens(sec.heading or "")
+        at = _find_run(words, head, cursor) if head else -1
+        if at >= 0:
+            kinds.append(sec.kind)
+            starts.append(at)
+            cursor = at + len(head)
+    return kinds, starts, starts[1:] + [len(words)]
+
+
+def _find_run(words: list[str], run: list[str], start: int) -> int:
+    first, n = run[0], len(run)
+    for i in range(start, len(words) - n + 1):
+        if words[i] == first and words[i:i + n] == run:
+            return i
+    return -1
+
+
 def record_for(doc: Document, stamp: str) -> IndexRecord:
     p = doc.parsed
     title = p.title or ""
@@ -120,6 +142,8 @@ def record_for(doc: Document, stamp: str) -> IndexRecord:
         starts.append(n)
         n += len(piece)
         ends.append(n)
+    if not kinds and any(sec.kind in SECTION_KINDS for sec in p.sections):
+        kinds, starts, ends = _spans_by_headings(body_toks, p.sections)
     title_toks = folded(tokens(title))
     cited = {number_key(r.number) for r in p.references if r.number}
     number = p.number or ""
