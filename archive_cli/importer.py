@@ -166,6 +166,7 @@ def prepare(path: str, root: str, max_bytes: int, tags: tuple[str, ...] = (),
     Safe in a worker process: store writes are atomic and content-addressed, so two workers with
     the same bytes write the same file. The writer process decides duplicates and indexes.
     """
+    from .index import analyse_record
     from .index.fields import record_for
     from .store import Store, content_hash, id_for
 
@@ -185,7 +186,7 @@ def prepare(path: str, root: str, max_bytes: int, tags: tuple[str, ...] = (),
             durable = not CAN_SYNC_BATCH
             store.write_original(sha, data, durable)
             stamp = store.write(doc, durable).stamp
-        return Prepared(path, doc_id, sha, doc=doc, record=record_for(doc, stamp))
+        return Prepared(path, doc_id, sha, doc=doc, record=analyse_record(record_for(doc, stamp)))
     except ArchiveError as exc:
         return Prepared(path, error=str(exc))
     except RecursionError:

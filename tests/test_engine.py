@@ -160,3 +160,26 @@ def test_an_index_without_documents_answers_every_query_with_nothing(tmp_path, q
     ix.create_if_missing()
     res = ix.search(parse_query(query), Filters(year=2024, date_from="2020-01-01"))
     assert (res.total, res.hits) == (0, [])
+
+
+def test_postings_analysed_in_import_workers_equal_the_writers_own(tmp_path):
+    """Import analyses the term fields in its workers (index.analyse_record); reindex lets the
+    writer analyse the stored text. Both must give the same index: same hits, same scores."""
+    folder = tmp_path / "in"
+    for i in range(24):
+        write(folder / f"d{i:02d}.txt", _text(i))
+    root = tmp_path / "a"
+    assert run(root, "import", str(folder), "--jobs", "2").exit_code == 0
+    queries = [["chuc"], ['"thuc hien"'], ["dich", "-xa"], ["kế hoạch"], ["ban", "--section", "content"]]
+
+    def results():
+        out = []
+        for q in queries:
+            res = run(root, "search", *q, "--json", "--limit", "50")
+            out.append([(r["id"], r["score"]) for r in json.loads(res.stdout)["results"]])
+        return out
+
+    before = results()
+    assert any(before)
+    assert run(root, "reindex").exit_code == 0
+    assert results() == before

@@ -84,3 +84,11 @@ def open_index(root: Path, *, wait: float = 5.0) -> "SearchIndex":
     from .whoosh_backend import WhooshIndex
 
     return WhooshIndex(root / "index", wait=wait)
+
+
+def analyse_record(record):
+    """Engine-specific analysis of an IndexRecord that can run in an import's worker processes
+    (for Whoosh: the term fields as postings), so the single index writer does less."""
+    from .whoosh_backend import analyse
+
+    return analyse(record)

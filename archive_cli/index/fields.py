@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..doctypes import type_key
 from ..model import Document
@@ -44,6 +44,9 @@ class IndexRecord:
     cites: str
     spans: bytes  # section_spans(): where each top-level section's words are in all_f
     secmap: str = ""  # JSON [[kind, label, heading line]] of the top-level sections, for search views
+    # Engine-specific postings of the term fields, filled by index.analyse_record in an import's
+    # worker processes (then the strings above are emptied); empty: the writer analyses itself.
+    analysed: dict = field(default_factory=dict)
 
 
 _MD_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+\S.*$", re.M)

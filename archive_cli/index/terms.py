@@ -12,11 +12,20 @@ from collections import Counter
 
 from array import array
 from itertools import accumulate
+from typing import NamedTuple
 
 from whoosh.fields import KEYWORD
 from whoosh.formats import Existence, Positions
 
 from .blocks import LITTLE, from_le_bytes, le_bytes
+
+
+class Analysed(NamedTuple):
+    """A field of one document as postings: (term bytes, weight, value bytes) items, the field
+    length in words, and the size the writer's pool accounts for them."""
+    items: list
+    length: int
+    size: int
 
 
 class TermsField(KEYWORD):
@@ -29,14 +38,20 @@ class TermsField(KEYWORD):
         if scorable:
             self.format = Existence(field_boost=field_boost)
 
-    def postings(self, fieldname: str, value: str, docnum: int) -> tuple[list, int, int]:
-        """All of a document's postings for :class:`~.codec.ArchiveWriter`: (items, field
-        length, approximate pool size in bytes). Only used when the field is scorable."""
+    def analyse(self, value: str) -> Analysed:
+        """The field's postings for one document, without the document number: work an import
+        does in its worker processes, so the index writer only adds the number."""
         fb = self.format.field_boost
         words = value.split()
-        items = [(fieldname, t.encode("utf-8"), docnum, n * fb, b"")
-                 for t, n in Counter(words).items()]
-        return items, len(words), 200 * len(items) + 2 * len(value)
+        items = [(t.encode("utf-8"), n * fb, b"") for t, n in Counter(words).items()]
+        return Analysed(items, len(words), 200 * len(items) + 2 * len(value))
+
+    def postings(self, fieldname: str, value, docnum: int) -> tuple[list, int, int]:
+        """All of a document's postings for :class:`~.codec.ArchiveWriter`: (items, field
+        length, approximate pool size in bytes), from the text or its :class:`Analysed` form.
+        Only used when the field is scorable."""
+        a = value if isinstance(value, Analysed) else self.analyse(value)
+        return [(fieldname, t, docnum, w, v) for t, w, v in a.items], a.length, a.size
 
     def index(self, value, **kwargs):
         if not self.scorable:
@@ -55,16 +70,15 @@ class PositionsTermsField(TermsField):
         super().__init__(scorable=True, field_boost=field_boost)
         self.format = CompactPositions(field_boost=field_boost)
 
-    def postings(self, fieldname: str, value: str, docnum: int) -> tuple[list, int, int]:
+    def analyse(self, value: str) -> Analysed:
         fb = self.format.field_boost
         encode = self.format.encode
         words = value.split()
         positions: dict[str, list[int]] = {}
         for pos, term in enumerate(words):
             positions.setdefault(term, []).append(pos)
-        items = [(fieldname, t.encode("utf-8"), docnum, len(pl) * fb, encode(pl))
-                 for t, pl in positions.items()]
-        return items, len(words), 200 * len(items) + 4 * len(value)
+        items = [(t.encode("utf-8"), len(pl) * fb, encode(pl)) for t, pl in positions.items()]
+        return Analysed(items, len(words), 200 * len(items) + 4 * len(value))
 
     def index(self, value, **kwargs):
         fb = self.format.field_boost

@@ -16,6 +16,7 @@ import json
 import shutil
 import time
 from contextlib import contextmanager
+from functools import cache
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -68,8 +69,30 @@ def _doc_fields(r: IndexRecord) -> dict[str, str]:
         title_f=r.title_f, numkey=r.number_keys, cites=r.cites,
         secmap=r.secmap, spans=r.spans,
     )
+    d.update(r.analysed)  # postings analysed in a worker replace the (emptied) term strings
     # Whoosh rejects empty ID values for sortable columns less gracefully than a placeholder.
     return {k: v for k, v in d.items() if v != "" or k in ("issued",)}
+
+
+ANALYSED_FIELDS = ("all_x", "all_f", "title_f")
+
+
+def analyse(r: IndexRecord) -> IndexRecord:
+    """Turn the record's term fields into postings now (see terms.Analysed), so that the
+    process writing the index only adds document numbers; empties the strings they came from."""
+    schema = _schema()
+    for name in ANALYSED_FIELDS:
+        text = getattr(r, name)
+        if text:
+            r.analysed[name] = schema[name].analyse(text)
+            setattr(r, name, "")
+    return r
+
+
+@cache
+def _schema():
+    """The schema's field objects (immutable once built) for analysing records."""
+    return make_schema()
 
 
 class WhooshIndex:
