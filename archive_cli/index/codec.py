@@ -23,14 +23,14 @@ import zlib
 from itertools import groupby
 from operator import itemgetter
 
-from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3LeafMatcher,
-                                  W3PostingsWriter, _lenfield)
+from whoosh.codec.whoosh3 import (WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3LeafMatcher,
+                                  W3PostingsWriter)
 from whoosh.compat import dumps
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from . import blocks
-from .engine import _length_table
+from .engine import _length_table, length_bytes
 
 _RUN_CHUNK = 20_000
 
@@ -71,55 +71,19 @@ class LeanPostingPool(PostingPool):
             self._remove_run(path)
 
 
-class _Lengths:
-    """The per-document reader's field lengths (Whoosh's length bytes), each column read once."""
-
-    def __init__(self, reader) -> None:
-        self._reader = reader
-        self._columns: dict[str, bytes | None] = {}
-
-    def column(self, fieldname: str) -> bytes | None:
-        if fieldname not in self._columns:
-            name = _lenfield(fieldname)
-            raw = None
-            if self._reader is not None and self._reader.has_column(name):
-                col = self._reader.column_reader(name, LENGTHS_COLUMN)
-                raw = bytes(col._dbfile.get(col._basepos, col._count))
-            self._columns[fieldname] = raw
-        return self._columns[fieldname]
-
-
 class ArchiveFieldWriter(W3FieldWriter):
     def add_postings(self, schema, lengths, items):
         """Whoosh's ``FieldWriter.add_postings`` (items sorted by field, term, docnum), each
         term's postings appended to the block buffers a block at a time."""
-        table = _length_table()
-        lens = _Lengths(lengths)
-        lastfn = None
-        raw = None
-        for (fieldname, btext), group in groupby(items, key=itemgetter(0, 1)):
-            if fieldname != lastfn:
-                if lastfn is not None:
-                    self.finish_field()
-                self.start_field(fieldname, schema[fieldname])
-                lastfn = fieldname
-                raw = lens.column(fieldname)
-            postings = list(group)
-            docnums = [p[2] for p in postings]
-            if docnums[0] == -1:  # Whoosh's marker for spelling words; our schema has none
-                continue
-            self.start_term(btext)
-            if raw is not None:
-                n = len(raw)
-                lengths_ = [table[raw[d]] if d < n else 0 for d in docnums]
-            else:
-                lengths_ = None
-            _append(self._postwriter, docnums, [p[3] for p in postings],
-                    [p[4] for p in postings], lengths_)
-            self.finish_term()
-        if lastfn is not None:
-            self.finish_field()
+        def terms():
+            for (fieldname, btext), group in groupby(items, key=itemgetter(0, 1)):
+                postings = list(group)
+                if postings[0][2] == -1:  # Whoosh's marker for spelling words; our schema has none
+                    continue
+                yield (fieldname, btext, [p[2] for p in postings], [p[3] for p in postings],
+                       [p[4] for p in postings])
 
+        self._write_terms(schema, lengths, terms())
 
     def add_merged(self, schema, lengths, streams) -> None:
         """The postings of whole segments being merged, term by term: each segment's postings
@@ -130,31 +94,40 @@ class ArchiveFieldWriter(W3FieldWriter):
 
         from .engine import _Leaf
 
-        table = _length_table()
-        lens = _Lengths(lengths)
         leaves = [(_Leaf(r, 0), base, docmap) for r, base, docmap in streams]
-        terms = merge(*(_ordered_items(r, k, schema) for k, (r, _b, _d) in enumerate(streams)))
+
+        def terms():
+            keyed = merge(*(_ordered_items(r, k, schema) for k, (r, _b, _d) in enumerate(streams)))
+            for (fieldname, btext), group in groupby(keyed, key=itemgetter(0)):
+                ids: list = []
+                weights: list = []
+                values: list = []
+                for _key, k, info in group:
+                    leaf, base, docmap = leaves[k]
+                    i, w, v = leaf.postings_for(fieldname, info)
+                    if i:
+                        ids += [docmap[d] for d in i] if docmap is not None else [base + d for d in i]
+                        weights += w
+                        values += v
+                yield fieldname, btext, ids, weights, values
+
+        self._write_terms(schema, lengths, terms())
+
+    def _write_terms(self, schema, lengths, terms) -> None:
+        """(fieldname, term bytes, docnums, weights, values) in key order into the segment;
+        field lengths (for each block's bounds) read once per field from ``lengths``."""
+        table = _length_table()
         lastfn = None
         raw = None
-        for (fieldname, btext), group in groupby(terms, key=itemgetter(0)):
-            ids: list = []
-            weights: list = []
-            values: list = []
-            for _key, k, info in group:
-                leaf, base, docmap = leaves[k]
-                i, w, v = leaf.postings_for(fieldname, info)
-                if i:
-                    ids += [docmap[d] for d in i] if docmap is not None else [base + d for d in i]
-                    weights += w
-                    values += v
+        for fieldname, btext, ids, weights, values in terms:
             if not ids:
-                continue  # every posting was of a deleted document
+                continue  # e.g. every posting was of a deleted document
             if fieldname != lastfn:
                 if lastfn is not None:
                     self.finish_field()
                 self.start_field(fieldname, schema[fieldname])
                 lastfn = fieldname
-                raw = lens.column(fieldname)
+                raw = length_bytes(lengths, fieldname)
             self.start_term(btext)
             if raw is not None:
                 n = len(raw)

@@ -137,18 +137,22 @@ class _Leaf:
         """One length byte per document (Whoosh's encoding) for a scored field."""
         raw = self._lengths.get(field)
         if raw is None:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-            perdoc = self.reader._perdoc
-            name = _lenfield(field)
-            if perdoc.has_column(name):
-                col = perdoc.column_reader(name, LENGTHS_COLUMN)
-                raw = bytes(col._dbfile.get(col._basepos, col._count))
-            else:
-                raw = b""
+            raw = length_bytes(self.reader._perdoc, field) or b""
             raw = raw + bytes(max(self.doccount - len(raw), 0))
             self._lengths[field] = raw
         return raw
+
+
+def length_bytes(perdoc, field: str) -> bytes | None:
+    """A segment's length column for ``field`` as raw bytes (one byte per document, Whoosh's
+    encoding; documents past its end have length 0), or None when the field has none."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    name = _lenfield(field)
+    if perdoc is None or not perdoc.has_column(name):
+        return None
+    col = perdoc.column_reader(name, LENGTHS_COLUMN)
+    return bytes(col._dbfile.get(col._basepos, col._count))
 
 
 class Evaluator:

@@ -241,19 +241,7 @@ class WhooshIndex:
     def _searcher(self):
         from whoosh import scoring
 
-        # A fresh searcher per call: Searcher.refresh() duplicates hits after merges (SPEC §5b).
-        # A writer may delete merged segment files between our reading the table of contents
-        # and opening them: open again from the newer TOC, a few times, before giving up.
-        for attempt in range(5):
-            try:
-                return self._open().searcher(weighting=scoring.BM25F())
-            except IndexProblem:
-                raise
-            except (OSError, EOFError, ValueError, KeyError):
-                if attempt == 4:
-                    raise IndexProblem(_("The index will not open; run `archive check --repair` to rebuild it.")) from None
-                self._ix = None
-                time.sleep(0.05 * (attempt + 1))
+        return self._open_retrying(lambda ix: ix.searcher(weighting=scoring.BM25F()))
 
     def stamps(self) -> dict[str, str]:
         with self._searcher() as s:
@@ -338,11 +326,17 @@ class WhooshIndex:
             reader.close()
 
     def _reader(self):
-        """A fresh reader (never refreshed, SPEC §5b), retried when a writer's merge removed
-        segment files between our reading the table of contents and opening them."""
+        """A fresh reader (see _open_retrying)."""
+        return self._open_retrying(lambda ix: ix.reader())
+
+    def _open_retrying(self, make):
+        """``make(ix)`` — a searcher or reader, fresh per call: Searcher.refresh() duplicates
+        hits after merges (SPEC §5b). A writer may delete merged segment files between our
+        reading the table of contents and opening them: open again from the newer TOC, a few
+        times, before giving up."""
         for attempt in range(5):
             try:
-                return self._open().reader()
+                return make(self._open())
             except IndexProblem:
                 raise
             except (OSError, EOFError, ValueError, KeyError):
