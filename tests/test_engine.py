@@ -44,7 +44,13 @@ def arch(tmp_path_factory):
 def _reader(root):
     from archive_cli.index.whoosh_backend import WhooshIndex
 
-    return WhooshIndex(root / "index")._reader()
+    return WhooshIndex(root / "index")._open().reader()
+
+
+def _files(root):
+    from archive_cli.index.whoosh_backend import WhooshIndex
+
+    return WhooshIndex(root / "index")._files()
 
 
 def test_the_archive_has_several_segments_and_deletions(arch):
@@ -57,6 +63,9 @@ def test_the_archive_has_several_segments_and_deletions(arch):
         assert reader.doc_count() == 60 - len(removed)
     finally:
         reader.close()
+    with _files(root) as files:  # the search's own view of the same files agrees
+        assert len(files.segments) == len(leaves)
+        assert files.total - sum(len(s.deleted) for s in files.segments) == 60 - len(removed)
 
 
 @pytest.mark.parametrize("word", ["to", "chuc", "dich", "so", "ban", "khong-co"])
@@ -71,9 +80,10 @@ def test_term_scores_equal_whoosh_bm25f(arch, word):
 
         with Searcher(reader, weighting=scoring.BM25F(), closereader=False) as s:
             theirs = {h.docnum: h.score for h in s.search(WTerm("all_f", word), limit=None)}
-        ours = Evaluator(reader).run(Term("all_f", word))
     finally:
         reader.close()
+    with _files(root) as files:
+        ours = Evaluator(files).run(Term("all_f", word))
     assert set(ours) == set(theirs)
     for d, score in theirs.items():
         assert ours[d] == pytest.approx(score, rel=1e-5)
@@ -112,12 +122,9 @@ def test_words_and_not_across_segments(arch):
 
 def test_removed_documents_never_match(arch):
     root, ids, removed = arch
-    reader = _reader(root)
-    try:
-        ev = Evaluator(reader)
-        stored = {reader.stored_fields(d)["id"] for d in ev.run(Phrase("all_f", ("noi", "dung")))}
-    finally:
-        reader.close()
+    with _files(root) as files:
+        ev = Evaluator(files)
+        stored = {files.stored_fields(d)["id"] for d in ev.run(Phrase("all_f", ("noi", "dung")))}
     assert stored == {ids[i] for i in range(60) if i not in removed}
 
 

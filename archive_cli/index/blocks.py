@@ -37,6 +37,20 @@ def from_le_bytes(code: str, raw) -> array:
     return a
 
 
+def decode_positions(valuestring: bytes) -> list[int]:
+    """The positions ``terms.CompactPositions`` encodes: their deltas as a little-endian array
+    after its one-letter type code."""
+    return list(accumulate(from_le_bytes(chr(valuestring[0]), valuestring[1:])))
+
+
+def iter_positions(valuestring: bytes):
+    """:func:`decode_positions` as an iterator (no copies; the engine's phrase loop inlines
+    this)."""
+    if not LITTLE:
+        return iter(decode_positions(valuestring))
+    return accumulate(memoryview(valuestring)[1:].cast(chr(valuestring[0])))
+
+
 def _code(top: int) -> str:
     return "B" if top < 256 else "H" if top < 65536 else "I"
 

@@ -22,6 +22,7 @@ from math import log
 import zlib
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 
 from whoosh.codec.whoosh3 import (WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3LeafMatcher,
                                   W3PostingsWriter)
@@ -30,7 +31,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from . import blocks
-from .engine import _length_table, length_bytes
+from .segfiles import LENGTH_TABLE, manifest_for, write_manifest
 
 _RUN_CHUNK = 20_000
 
@@ -92,9 +93,7 @@ class ArchiveFieldWriter(W3FieldWriter):
         each segment's terms file is read in order (no lookups)."""
         from heapq import merge
 
-        from .engine import _Leaf
-
-        leaves = [(_Leaf(r, 0), base, docmap) for r, base, docmap in streams]
+        leaves = [(_SegmentPostings(r), base, docmap) for r, base, docmap in streams]
 
         def terms():
             keyed = merge(*(_ordered_items(r, k, schema) for k, (r, _b, _d) in enumerate(streams)))
@@ -116,7 +115,7 @@ class ArchiveFieldWriter(W3FieldWriter):
     def _write_terms(self, schema, lengths, terms) -> None:
         """(fieldname, term bytes, docnums, weights, values) in key order into the segment;
         field lengths (for each block's bounds) read once per field from ``lengths``."""
-        table = _length_table()
+        table = LENGTH_TABLE
         lastfn = None
         raw = None
         for fieldname, btext, ids, weights, values in terms:
@@ -138,6 +137,52 @@ class ArchiveFieldWriter(W3FieldWriter):
             self.finish_term()
         if lastfn is not None:
             self.finish_field()
+
+
+class _SegmentPostings:
+    """A term's postings from an open Whoosh segment reader, whole (as the search engine reads
+    them from the files, :class:`.segfiles.SegmentFiles`), deleted documents left out."""
+
+    def __init__(self, reader) -> None:
+        self.reader = reader
+        self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+
+    def postings(self, field: str, btext: bytes, values: bool = False):
+        try:
+            info = self.reader._terms.term_info(field, btext)
+        except Exception:  # TermNotFound: the segment lacks the term
+            return [], [], [] if values else None
+        return self.postings_for(field, info, values)
+
+    def postings_for(self, field: str, info, values: bool = True):
+        if info.is_inlined():
+            ids, weights, vals = (list(x) for x in info.inlined_postings())
+        else:
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # Whoosh 2.7.5 reads the length back as a 1-tuple
+                length = length[0]
+            fixed = self.reader.schema[field].format.fixed_value_size()
+            ids, weights, vals = blocks.read_postings(self.reader._terms._postfile.get(offset, length),
+                                                      fixed, values)
+        if self.deleted:
+            keep = [i for i, d in enumerate(ids) if d not in self.deleted]
+            ids = [ids[i] for i in keep]
+            weights = [weights[i] for i in keep]
+            if values:
+                vals = [vals[i] for i in keep]
+        return ids, weights, (vals if values else None)
+
+
+def length_bytes(perdoc, field: str) -> bytes | None:
+    """A segment's length column for ``field`` as raw bytes (one byte per document, Whoosh's
+    encoding; documents past its end have length 0), or None when the field has none."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    name = _lenfield(field)
+    if perdoc is None or not perdoc.has_column(name):
+        return None
+    col = perdoc.column_reader(name, LENGTHS_COLUMN)
+    return bytes(col._dbfile.get(col._basepos, col._count))
 
 
 def _ordered_items(reader, k: int, schema):
@@ -299,6 +344,12 @@ class ArchiveWriter(SegmentWriter):
         self.docnum += 1
 
 
+    def _commit_toc(self, segments) -> None:
+        """Whoosh's table of contents, then our manifest of it (see :mod:`.segfiles`), both
+        while the write lock is held."""
+        super()._commit_toc(segments)
+        write_manifest(Path(self.storage.folder), manifest_for(self.schema, segments, self.generation))
+
     def merge_streaming(self, readers) -> None:
         """Add whole segments (a writer used only for merging): their per-document data now,
         their postings term by term when the segment is flushed (see ``add_merged``)."""
@@ -328,9 +379,7 @@ class ArchiveWriter(SegmentWriter):
     def add_postings_to_pool(self, reader, startdoc, docmap) -> None:
         """Whoosh's merge step (postings of a segment being merged into this one), a term's
         postings at a time instead of a generator step and a pool call per posting."""
-        from .engine import _Leaf
-
-        leaf = _Leaf(reader, 0)
+        leaf = _SegmentPostings(reader)
         schema = self.schema
         for fieldname, btext in reader.all_terms():
             if fieldname not in schema:

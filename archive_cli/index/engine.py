@@ -1,13 +1,11 @@
-"""Query evaluation over Whoosh's postings, a block at a time.
+"""Query evaluation over the index's postings, a term at a time.
 
 Whoosh's matcher tree costs tens of microseconds per matching document in Python (a method
 call per posting per clause, a column lookup per score); our queries match most of the archive
 ("tổ chức" is in nearly every plan), so a search spent most of its time there. This module reads
-each term's postings a block at a time (Whoosh stores them as pickled arrays), scores them with
-BM25F — the same formula and statistics as Whoosh's ``BM25F`` — in list comprehensions, and
-combines clauses with dictionaries and sets. It relies on the layout of whoosh-reloaded 2.7.5's
-``W3Codec`` (pinned in setup.cfg) and falls back to the generic matcher interface for postings in
-any other form (e.g. inlined single postings).
+each term's postings whole (from the segment files, :mod:`.segfiles`, without importing Whoosh),
+scores them with BM25F — the same formula and statistics as Whoosh's ``BM25F`` — in list
+comprehensions, and combines clauses with dictionaries and sets.
 
 A plan is a tree of the small node classes below (named tuples: cheaper to define at start-up
 than dataclasses), built by :func:`.plan.build_plan`.
@@ -15,14 +13,13 @@ than dataclasses), built by :func:`.plan.build_plan`.
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import cache
 from itertools import accumulate
 from math import log
 from typing import NamedTuple
 
-from .blocks import LITTLE, read_postings
+from .blocks import LITTLE, decode_positions, iter_positions
 from .fields import SECTION_KINDS, decode_spans
-from .terms import decode_positions, iter_positions
+from .segfiles import LENGTH_TABLE
 
 B = 0.75
 K1 = 1.2
@@ -88,83 +85,14 @@ class Range(NamedTuple):
 
 # --- evaluation --------------------------------------------------------------------------------
 
-@cache
-def _length_table() -> list[int]:
-    """Whoosh stores a field's length as one byte; this is the byte's length."""
-    from whoosh.util.numeric import byte_to_length
-
-    return [byte_to_length(b) for b in range(256)]
-
-
-class _Leaf:
-    def __init__(self, reader, offset: int) -> None:
-        self.reader = reader
-        self.offset = offset
-        self.doccount = reader.doc_count_all()
-        self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-        self._lengths: dict[str, bytes] = {}
-
-    def postings(self, field: str, text: str | bytes, values: bool = False):
-        """(ids, weights, values or None) of a term in this segment, deleted documents out."""
-        terms = self.reader._terms
-        btext = text.encode("utf-8") if isinstance(text, str) else text
-        try:
-            info = terms.term_info(field, btext)
-        except Exception:  # TermNotFound: the segment lacks the term
-            return [], [], [] if values else None
-        return self.postings_for(field, info, values)
-
-    def postings_for(self, field: str, info, values: bool = True):
-        """The postings a term info (from this segment's terms file) names, deleted out."""
-        if info.is_inlined():
-            ids, weights, vals = (list(x) for x in info.inlined_postings())
-        else:
-            offset, length = info.extent()
-            if isinstance(length, tuple):  # Whoosh 2.7.5 reads the length back as a 1-tuple
-                length = length[0]
-            fixed = self.reader.schema[field].format.fixed_value_size()
-            ids, weights, vals = read_postings(self.reader._terms._postfile.get(offset, length),
-                                               fixed, values)
-        if self.deleted:
-            keep = [i for i, d in enumerate(ids) if d not in self.deleted]
-            ids = [ids[i] for i in keep]
-            weights = [weights[i] for i in keep]
-            if values:
-                vals = [vals[i] for i in keep]
-        return ids, weights, (vals if values else None)
-
-    def lengths(self, field: str) -> bytes:
-        """One length byte per document (Whoosh's encoding) for a scored field."""
-        raw = self._lengths.get(field)
-        if raw is None:
-            raw = length_bytes(self.reader._perdoc, field) or b""
-            raw = raw + bytes(max(self.doccount - len(raw), 0))
-            self._lengths[field] = raw
-        return raw
-
-
-def length_bytes(perdoc, field: str) -> bytes | None:
-    """A segment's length column for ``field`` as raw bytes (one byte per document, Whoosh's
-    encoding; documents past its end have length 0), or None when the field has none."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-    name = _lenfield(field)
-    if perdoc is None or not perdoc.has_column(name):
-        return None
-    col = perdoc.column_reader(name, LENGTHS_COLUMN)
-    return bytes(col._dbfile.get(col._basepos, col._count))
-
-
 class Evaluator:
-    """Evaluates plans against one open Whoosh reader; scores use whole-index statistics."""
+    """Evaluates plans against an index's files (:class:`.segfiles.IndexFiles`); scores use
+    whole-index statistics."""
 
-    def __init__(self, reader) -> None:
-        self.reader = reader
-        self.schema = reader.schema
-        self.total = reader.doc_count_all()
-        # An index without documents has no segment (Whoosh gives an EmptyReader): no leaves.
-        self.leaves = [_Leaf(r, off) for r, off in reader.leaf_readers()
-                       if self.total and hasattr(r, "_terms")]
+    def __init__(self, files) -> None:
+        self.files = files
+        self.total = files.total
+        self.leaves = files.segments
 
     # scores: dict global docnum -> float
     def run(self, node) -> dict[int, float]:
@@ -222,13 +150,13 @@ class Evaluator:
 
     def _scorer(self, field: str, text: str, boost: float):
         """(leaf, ids, weights) -> scores, with BM25F's whole-index statistics for the term."""
-        if not self.schema[field].scorable:
+        if not self.files.scorable(field):
             return lambda leaf, ids, weights: [boost * w for w in weights]
         if not self.total:  # no documents: nothing to score (and log(0) is undefined)
             return lambda leaf, ids, weights: [0.0] * len(ids)
-        idf = log(self.total / (self.reader.doc_frequency(field, text) + 1)) + 1
-        avg = (self.reader.field_length(field) / (self.total or 1)) or 1
-        table = _length_table()
+        idf = log(self.total / (self.files.doc_frequency(field, text) + 1)) + 1
+        avg = (self.files.field_length(field) / (self.total or 1)) or 1
+        table = LENGTH_TABLE
         k, kb, top = K1 * (1 - B), K1 * B / avg, boost * idf * (K1 + 1)
 
         def score(leaf, ids, weights):
@@ -258,7 +186,7 @@ class Evaluator:
         for leaf in self.leaves:
             per_word = {}
             candidates = None
-            for w in sorted(distinct, key=lambda w: self.reader.doc_frequency(p.field, w)):
+            for w in sorted(distinct, key=lambda w: self.files.doc_frequency(p.field, w)):
                 ids, weights, vals = leaf.postings(p.field, w, values=True)
                 scores = scorers[w](leaf, ids, weights)
                 per_word[w] = {d: (s, v) for d, s, v in zip(ids, scores, vals)
@@ -296,7 +224,7 @@ class Evaluator:
     def _range(self, r: Range) -> dict[int, float]:
         out: dict[int, float] = {}
         for leaf in self.leaves:
-            for term in leaf.reader.lexicon(r.field):
+            for term in leaf.lexicon(r.field):
                 text = term.decode("utf-8") if isinstance(term, bytes) else term
                 if text < r.lo:
                     continue
@@ -315,7 +243,7 @@ class Evaluator:
             ids, _w, vals = leaf.postings(n.field, n.word, values=True)
             if not ids:
                 continue
-            column = leaf.reader.column_reader("spans")
+            column = leaf.column("spans")
             for d, v in zip(ids, vals):
                 raw = column[d]
                 if not raw:
@@ -337,7 +265,7 @@ class Evaluator:
             return out
         kind = SECTION_KINDS.index(n.kind)
         for leaf in self.leaves:
-            column = leaf.reader.column_reader("spans")
+            column = leaf.column("spans")
             for d in range(leaf.doccount):
                 raw = column[d]
                 if raw and d not in leaf.deleted and any(k == kind for k, _a, _b in decode_spans(raw)):

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from whoosh.fields import KEYWORD
 from whoosh.formats import Existence, Positions
 
-from .blocks import LITTLE, from_le_bytes, le_bytes
+from .blocks import decode_positions, le_bytes
 
 
 class Analysed(NamedTuple):
@@ -128,16 +128,3 @@ class CompactPositions(Positions):
 
     def decode_frequency(self, valuestring: bytes) -> int:
         return (len(valuestring) - 1) // array(chr(valuestring[0])).itemsize
-
-
-def decode_positions(valuestring: bytes) -> list[int]:
-    """The positions :class:`CompactPositions` encoded."""
-    return list(accumulate(from_le_bytes(chr(valuestring[0]), valuestring[1:])))
-
-
-def iter_positions(valuestring: bytes):
-    """The positions :class:`CompactPositions` encoded, as an iterator (no copies; the engine's
-    phrase loop inlines this)."""
-    if not LITTLE:
-        return iter(decode_positions(valuestring))
-    return accumulate(memoryview(valuestring)[1:].cast(chr(valuestring[0])))

@@ -126,18 +126,24 @@ class WhooshIndex:
             return "broken"
         return "ok"
 
-    def _open(self):
-        if self._ix is not None:
-            return self._ix
+    def _generation_folder(self) -> Path:
+        """The live generation's folder; IndexProblem naming the fix when there is none or it
+        is of another schema version."""
         cur = self._current()
         if cur is None:
             raise IndexProblem(_("The index is missing; run `archive reindex` to rebuild it from the store."))
-        if cur.get("schema") != SCHEMA_VERSION:
+        if cur.get("schema") != SCHEMA_VERSION or "generation" not in cur:
             raise IndexProblem(_("The index was built by another version of archive-cli; run `archive reindex` to rebuild it."))
+        return self.path / cur["generation"]
+
+    def _open(self):
+        if self._ix is not None:
+            return self._ix
+        folder = self._generation_folder()
         from whoosh import index as windex
 
         try:
-            self._ix = windex.open_dir(str(self.path / cur["generation"]))
+            self._ix = windex.open_dir(str(folder))
         except Exception as exc:  # any failure to open is the same problem for the user
             raise IndexProblem(
                 _("The index will not open ({reason}); run `archive check --repair` to rebuild it.").format(
@@ -307,30 +313,35 @@ class WhooshIndex:
 
         plan, flt = build_plan(query, filters)
         page = max(page, 1)
-        reader = self._reader()
-        try:
+        with self._files() as files:
             # Every match is scored and ordered here (see .engine), not by Whoosh's top-N
             # collector: its block-quality skipping dropped top hits of our queries, and a top-N
             # cut among equal scores let pages repeat and skip documents. Ties are broken by
             # id, so results do not depend on the order the documents were indexed in.
-            ev = Evaluator(reader)
+            ev = Evaluator(files)
             scores = ev.run(plan)
             if flt is not None and scores:
                 allowed = ev.docs(flt)
                 scores = {d: sc for d, sc in scores.items() if d in allowed}
-            chosen = _page(scores, reader, sort, (page - 1) * limit, page * limit)
+            chosen = _page(scores, files, sort, (page - 1) * limit, page * limit)
             hits = [IndexHit(f["id"], scores[d] if sort != "date" else 0.0, f)
-                    for d in chosen for f in [reader.stored_fields(d)]]
+                    for d in chosen for f in [files.stored_fields(d)]]
             return IndexResults(total=len(scores), hits=hits)
-        finally:
-            reader.close()
 
-    def _reader(self):
-        """A fresh reader (see _open_retrying)."""
-        return self._open_retrying(lambda ix: ix.reader())
+    def _files(self):
+        """The index's files as of its newest commit, read without Whoosh (see .segfiles)."""
+        from .segfiles import StaleFiles, open_files
+
+        folder = self._generation_folder()
+        try:
+            return open_files(folder)
+        except (StaleFiles, OSError, ValueError, KeyError, EOFError) as exc:
+            raise IndexProblem(
+                _("The index will not open ({reason}); run `archive check --repair` to rebuild it.").format(
+                    reason=type(exc).__name__)) from None
 
     def _open_retrying(self, make):
-        """``make(ix)`` — a searcher or reader, fresh per call: Searcher.refresh() duplicates
+        """``make(ix)`` — a searcher, fresh per call: Searcher.refresh() duplicates
         hits after merges (SPEC §5b). A writer may delete merged segment files between our
         reading the table of contents and opening them: open again from the newer TOC, a few
         times, before giving up."""
@@ -346,24 +357,29 @@ class WhooshIndex:
                 time.sleep(0.05 * (attempt + 1))
 
 
-def _page(scores: dict[int, float], reader, sort: str, lo: int, hi: int) -> list[int]:
+def _page(scores: dict[int, float], files, sort: str, lo: int, hi: int) -> list[int]:
     """The docnums at positions [lo, hi) of the full ordering: by score (rounded, so that float
     noise does not order documents) or date, ties by id. Ids are looked up only for the ties
     around the page, not for every match."""
+    from heapq import nlargest
+
     if sort == "date":
-        issued, ids = reader.column_reader("issued"), reader.column_reader("id")
-        return sorted(scores, key=lambda d: (issued[d], ids[d]), reverse=True)[lo:hi]
-    keyed = sorted(((-round(s, 6), d) for d, s in scores.items()), key=lambda t: t[0])
-    if lo >= len(keyed):
+        value = files.column_value
+        return sorted(scores, key=lambda d: (value("issued", d), value("id", d)), reverse=True)[lo:hi]
+    if lo >= len(scores):
         return []
-    hi = min(hi, len(keyed))
+    hi = min(hi, len(scores))
+    # Only the documents that can stand at or above position hi are rounded and sorted: those
+    # within rounding noise (5e-7) of the hi-th best score; the rest rank strictly lower.
+    floor = nlargest(hi, scores.values())[-1] - 2e-6
+    keyed = sorted(((-round(s, 6), d) for d, s in scores.items() if s >= floor), key=lambda t: t[0])
     a, b = lo, hi
     while a > 0 and keyed[a - 1][0] == keyed[lo][0]:
         a -= 1
     while b < len(keyed) and keyed[b][0] == keyed[hi - 1][0]:
         b += 1
-    ids = reader.column_reader("id")
-    window = sorted(keyed[a:b], key=lambda t: (t[0], ids[t[1]]))
+    value = files.column_value
+    window = sorted(keyed[a:b], key=lambda t: (t[0], value("id", t[1])))
     return [d for _s, d in window[lo - a:hi - a]]
 
 
