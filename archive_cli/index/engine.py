@@ -85,6 +85,15 @@ class Range(NamedTuple):
 
 # --- evaluation --------------------------------------------------------------------------------
 
+def _flatten(node: All) -> list:
+    """The conditions of nested Alls as one list (scores add up either way), so that section
+    conditions see every other condition's documents."""
+    out = []
+    for n in node.nodes:
+        out.extend(_flatten(n) if isinstance(n, All) else (n,))
+    return out
+
+
 class Evaluator:
     """Evaluates plans against an index's files (:class:`.segfiles.IndexFiles`); scores use
     whole-index statistics."""
@@ -93,6 +102,7 @@ class Evaluator:
         self.files = files
         self.total = files.total
         self.leaves = files.segments
+        self._spans: dict[tuple[int, int], dict[int, list]] = {}
 
     # scores: dict global docnum -> float
     def run(self, node) -> dict[int, float]:
@@ -132,15 +142,24 @@ class Evaluator:
         return set(self.run(node))
 
     def _all(self, node: All) -> dict[int, float]:
-        positive = [n for n in node.nodes if not isinstance(n, Not)]
-        negative = [n.node for n in node.nodes if isinstance(n, Not)]
+        nodes = _flatten(node)
+        positive = [n for n in nodes if not isinstance(n, Not)]
+        negative = [n.node for n in nodes if isinstance(n, Not)]
         if not positive:
             positive = [Every()]
-        parts = [self.run(n) for n in positive]
+        # Section conditions only check the documents the other conditions leave (each checks
+        # every position of its word in every document it looks at).
+        scoped = [n for n in positive if isinstance(n, InSection)]
+        parts = [self.run(n) for n in positive if not isinstance(n, InSection)] or [self._every(Every())]
         parts.sort(key=len)
         out = dict(parts[0])
         for p in parts[1:]:
             out = {d: s + p[d] for d, s in out.items() if d in p}
+            if not out:
+                return out
+        for n in scoped:
+            inside = self._in_section(n, restrict=out)
+            out = {d: s for d, s in out.items() if d in inside}
             if not out:
                 return out
         for n in negative:
@@ -234,7 +253,9 @@ class Evaluator:
                 out.update((d + leaf.offset, 1.0) for d in ids)
         return out
 
-    def _in_section(self, n: InSection) -> dict[int, float]:
+    def _in_section(self, n: InSection, restrict=None) -> dict[int, float]:
+        """Documents (of ``restrict``'s global docnums, when given) where ``n.word`` stands in
+        a section of ``n.kind``."""
         out: dict[int, float] = {}
         if n.kind not in SECTION_KINDS:
             return out
@@ -243,12 +264,16 @@ class Evaluator:
             ids, _w, vals = leaf.postings(n.field, n.word, values=True)
             if not ids:
                 continue
+            off = leaf.offset
             column = leaf.column("spans")
+            cache = self._spans.setdefault((off, kind), {})
             for d, v in zip(ids, vals):
-                raw = column[d]
-                if not raw:
+                if restrict is not None and d + off not in restrict:
                     continue
-                spans = [(a, b) for k, a, b in decode_spans(raw) if k == kind]
+                spans = cache.get(d)
+                if spans is None:  # the document's spans of this kind, decoded once a search
+                    raw = column[d]
+                    spans = cache[d] = [(a, b) for k, a, b in decode_spans(raw) if k == kind] if raw else []
                 if not spans:
                     continue
                 positions = decode_positions(v)
