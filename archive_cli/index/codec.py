@@ -431,8 +431,14 @@ def streaming_merge(chosen):
     return policy
 
 
+#: Postings per block. Whoosh's 128 serves its matchers' skipping; our engine reads a term's
+#: postings whole, and larger blocks mean fewer block headers to unpickle and zlib streams to
+#: start.
+BLOCK_POSTINGS = 1024
+
+
 def lean_writer(ix, **kwargs) -> ArchiveWriter:
     """A writer for ``ix`` (as ``ix.writer(**kwargs)``) with the codec and pool above."""
-    w = ArchiveWriter(ix, codec=ArchiveCodec(), **kwargs)
+    w = ArchiveWriter(ix, codec=ArchiveCodec(blocklimit=BLOCK_POSTINGS), **kwargs)
     w.pool = LeanPostingPool(w._tempstorage, w.newsegment, limitmb=kwargs.get("limitmb", 128))
     return w
