@@ -123,3 +123,44 @@ def test_each_commit_leaves_one_manifest_naming_the_live_segments(loaded, tmp_pa
     toc = index.open_dir(str(folder))._read_toc()
     assert data["generation"] == toc.generation
     assert [s["id"] for s in data["segments"]] == [s.segment_id() for s in toc.segments]
+
+
+def test_a_damaged_manifest_is_rebuilt_too(loaded):
+    before = json.loads(run(loaded, "search", "chuyen doi so", "--json").stdout)
+    (manifest,) = _generation(loaded).glob("manifest_*.json")
+    manifest.write_text("{")
+    res = run(loaded, "search", "chuyen doi so", "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == before
+    assert json.loads(manifest.read_text())["segments"]  # saved again, whole
+
+
+def test_a_segment_missing_a_file_is_never_read_as_having_no_such_column(loaded):
+    """A merge deletes a segment's files one by one: a reader that finds some gone must open
+    again (StaleFiles), not search without, say, its section spans."""
+    from archive_cli.index.segfiles import StaleFiles, open_files
+
+    query = ("thuc hien", "--section", "implementation", "--json")
+    before = run(loaded, "search", *query)
+    assert before.exit_code == 0, before.output
+    folder = _generation(loaded)
+    (spans,) = folder.glob("*.spans.col")
+    spans.unlink()
+    with pytest.raises(StaleFiles):
+        open_files(folder, attempts=1)
+    res = run(loaded, "check")
+    assert res.exit_code == 1, res.output
+    assert run(loaded, "check", "--repair").exit_code == 0
+    after = run(loaded, "search", *query)
+    assert json.loads(after.stdout)["results"] == json.loads(before.stdout)["results"]
+
+
+def test_damage_found_while_searching_names_the_fix(loaded):
+    folder = _generation(loaded)
+    for pst in folder.glob("*.pst"):
+        pst.write_bytes(bytes(pst.stat().st_size))
+    res = run(loaded, "search", "chuyen doi so")
+    assert res.exit_code == 1
+    assert "archive reindex" in res.stderr and "Traceback" not in res.stderr
+    assert run(loaded, "reindex").exit_code == 0
+    assert run(loaded, "search", "chuyen doi so").exit_code == 0

@@ -18,6 +18,7 @@ import path.
 from __future__ import annotations
 
 import marshal
+import os
 from math import log
 import zlib
 from itertools import groupby
@@ -31,7 +32,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from . import blocks
-from .segfiles import LENGTH_TABLE, manifest_for, write_manifest
+from .segfiles import LENGTH_TABLE, drop_manifests_before, manifest_for, write_manifest
 
 _RUN_CHUNK = 20_000
 
@@ -345,10 +346,14 @@ class ArchiveWriter(SegmentWriter):
 
 
     def _commit_toc(self, segments) -> None:
-        """Whoosh's table of contents, then our manifest of it (see :mod:`.segfiles`), both
-        while the write lock is held."""
+        """Our manifest of the new generation (see :mod:`.segfiles`), then Whoosh's table of
+        contents, then the older manifests go; all while the write lock is held. Readers follow
+        the newest table of contents, so until it is written they keep using the previous
+        generation's manifest, and from then on the new one is already there."""
+        folder = Path(self.storage.folder)
+        write_manifest(folder, manifest_for(self.schema, segments, self.generation, os.listdir(folder)))
         super()._commit_toc(segments)
-        write_manifest(Path(self.storage.folder), manifest_for(self.schema, segments, self.generation))
+        drop_manifests_before(folder, self.generation)
 
     def merge_streaming(self, readers) -> None:
         """Add whole segments (a writer used only for merging): their per-document data now,

@@ -150,7 +150,9 @@ class Evaluator:
         # Section conditions only check the documents the other conditions leave (each checks
         # every position of its word in every document it looks at).
         scoped = [n for n in positive if isinstance(n, InSection)]
-        parts = [self.run(n) for n in positive if not isinstance(n, InSection)] or [self._every(Every())]
+        parts = [self.run(n) for n in positive if not isinstance(n, InSection)]
+        if not parts:  # section conditions alone: each over its word's documents
+            parts, scoped = [self.run(n) for n in scoped], []
         parts.sort(key=len)
         out = dict(parts[0])
         for p in parts[1:]:

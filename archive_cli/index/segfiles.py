@@ -33,6 +33,9 @@ from .blocks import LITTLE, read_postings
 INDEX_NAME = "MAIN"
 _TOC = re.compile(r"^_MAIN_([0-9]+)\.toc$")
 _MANIFEST = re.compile(r"^manifest_([0-9]+)\.json$")
+_MANIFEST_TMP = re.compile(r"^\.manifest_([0-9]+)\.[0-9]+\.tmp$")
+#: Bump when the manifest's content changes: an older manifest is rebuilt from the TOC.
+MANIFEST_VERSION = 1
 
 _TERMINFO = struct.Struct("!BfIBBfII")
 _POINTER = struct.Struct("!Iq")
@@ -51,33 +54,42 @@ class StaleFiles(OSError):
 
 # --- the manifest ------------------------------------------------------------------------------
 
-def manifest_for(schema, segments, generation: int) -> dict:
+def manifest_for(schema, segments, generation: int, names: list[str]) -> dict:
     """What a reader needs from Whoosh's table of contents ``generation`` (``schema`` and
-    ``segments`` are Whoosh's objects), as plain JSON data."""
+    ``segments`` are Whoosh's objects; ``names`` the files in the index folder), as plain JSON
+    data. Each segment's files are listed so that a reader can tell a segment whose files a
+    newer commit is deleting from one that has no such column."""
     fields = {}
     for name, field in schema.items():
         fmt = getattr(field, "format", None)
         fields[name] = {"scorable": bool(field.scorable),
                         "fixed": fmt.fixed_value_size() if fmt is not None else None}
-    return {
-        "generation": generation,
-        "fields": fields,
-        "segments": [{"id": seg.segment_id(), "docs": seg.doc_count_all(),
-                      "deleted": sorted(seg.deleted_docs()),
-                      "lengths": dict(getattr(seg, "_fieldlengths", {}) or {})}
-                     for seg in segments],
-    }
+    out = []
+    for seg in segments:
+        prefix = seg.segment_id() + "."
+        out.append({"id": seg.segment_id(), "docs": seg.doc_count_all(),
+                    "deleted": sorted(seg.deleted_docs()),
+                    "lengths": dict(getattr(seg, "_fieldlengths", {}) or {}),
+                    "files": sorted(n[len(prefix):] for n in names if n.startswith(prefix))})
+    return {"version": MANIFEST_VERSION, "generation": generation, "fields": fields, "segments": out}
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
-    """Save ``manifest`` beside its table of contents (atomically) and drop older ones."""
+    """Save ``manifest`` as ``manifest_<generation>.json``, atomically and durably."""
     gen = manifest["generation"]
-    final = folder / f"manifest_{gen}.json"
     tmp = folder / f".manifest_{gen}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, final)
+    with open(tmp, "wb") as f:
+        f.write(json.dumps(manifest, separators=(",", ":")).encode("utf-8"))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, folder / f"manifest_{gen}.json")
+
+
+def drop_manifests_before(folder: Path, gen: int) -> None:
+    """Delete the manifests of generations before ``gen`` (its table of contents is written),
+    and temporary ones a killed process left for them."""
     for name in os.listdir(folder):
-        m = _MANIFEST.match(name)
+        m = _MANIFEST.match(name) or _MANIFEST_TMP.match(name)
         if m and int(m.group(1)) < gen:
             try:
                 os.unlink(folder / name)
@@ -91,21 +103,28 @@ def _latest(names: list[str], pattern: re.Pattern) -> int | None:
 
 
 def read_manifest(folder: Path) -> dict:
-    """The manifest of the newest table of contents in ``folder``, built from Whoosh's table
-    of contents (and saved) when the writer did not leave one."""
+    """The manifest of the newest table of contents in ``folder``; built from Whoosh's table of
+    contents (and saved) when there is none or it does not parse."""
     names = os.listdir(folder)
     toc = _latest(names, _TOC)
     if toc is None:
         raise FileNotFoundError(folder / "_MAIN_0.toc")
-    if _latest(names, _MANIFEST) == toc:
+    if f"manifest_{toc}.json" in names:
         try:
-            return json.loads((folder / f"manifest_{toc}.json").read_bytes())
-        except FileNotFoundError:
+            manifest = json.loads((folder / f"manifest_{toc}.json").read_bytes())
+            if manifest.get("version") == MANIFEST_VERSION and manifest.get("generation") == toc:
+                return manifest
+        except FileNotFoundError:  # a newer commit replaced it: open again
             raise StaleFiles(folder) from None
+        except ValueError:  # damaged: rebuilt below
+            pass
     from whoosh import index as windex
 
-    info = windex.open_dir(str(folder))._read_toc()
-    manifest = manifest_for(info.schema, info.segments, info.generation)
+    try:
+        info = windex.open_dir(str(folder))._read_toc()
+    except FileNotFoundError:
+        raise StaleFiles(folder) from None
+    manifest = manifest_for(info.schema, info.segments, info.generation, os.listdir(folder))
     try:
         write_manifest(folder, manifest)
     except OSError:  # a read-only archive: use it without saving
@@ -260,23 +279,26 @@ class SegmentFiles:
     """One segment's files, opened (memory-mapped) up front so that a merge deleting them
     afterwards does not disturb this search."""
 
-    def __init__(self, folder: Path, info: dict, offset: int, fields: dict, names: list[str]) -> None:
+    def __init__(self, folder: Path, info: dict, offset: int, fields: dict) -> None:
         self.name = info["id"]
         self.doccount: int = info["docs"]
         self.deleted = frozenset(info["deleted"])
         self.offset = offset
         self._fields = fields
-        prefix = self.name + "."
-        files = {}
-        for name in names:
-            if name.startswith(prefix):
-                files[name[len(prefix):]] = _map(folder / name)
-        if "seg" in files:  # Whoosh's compound segments; the archive writes none
-            raise ValueError(f"{self.name} is a compound segment")
-        if "trm" not in files or "pst" not in files:
-            raise StaleFiles(folder / (prefix + "trm"))
-        self._files = files
-        self.terms = TermTable(files["trm"])
+        self._files: dict = {}
+        try:
+            for ext in info["files"]:
+                self._files[ext] = _map(folder / f"{self.name}.{ext}")
+            if "seg" in self._files:  # Whoosh's compound segments; the archive writes none
+                raise ValueError(f"{self.name} is a compound segment")
+            self.terms = TermTable(self._files["trm"])
+            self._files["pst"]
+        except (FileNotFoundError, KeyError):  # a newer commit is deleting this segment
+            self.close()
+            raise StaleFiles(folder / self.name) from None
+        except BaseException:
+            self.close()
+            raise
         self._lengths: dict[str, bytes] = {}
         self._columns: dict[str, VarBytesColumn] = {}
 
@@ -349,18 +371,14 @@ class IndexFiles:
 
     def __init__(self, folder: Path) -> None:
         manifest = read_manifest(folder)
-        names = os.listdir(folder)
         self.generation: int = manifest["generation"]
         self.fields: dict[str, dict] = manifest["fields"]
         self.segments: list[SegmentFiles] = []
         offset = 0
         try:
             for info in manifest["segments"]:
-                self.segments.append(SegmentFiles(folder, info, offset, self.fields, names))
+                self.segments.append(SegmentFiles(folder, info, offset, self.fields))
                 offset += info["docs"]
-        except FileNotFoundError:
-            self.close()
-            raise StaleFiles(folder) from None
         except BaseException:
             self.close()
             raise

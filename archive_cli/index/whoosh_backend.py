@@ -122,6 +122,7 @@ class WhooshIndex:
             return "outdated"
         try:
             self._open()
+            self._files().close()  # what a search reads (see .segfiles)
         except IndexProblem:
             return "broken"
         return "ok"
@@ -318,27 +319,38 @@ class WhooshIndex:
             # collector: its block-quality skipping dropped top hits of our queries, and a top-N
             # cut among equal scores let pages repeat and skip documents. Ties are broken by
             # id, so results do not depend on the order the documents were indexed in.
-            ev = Evaluator(files)
-            scores = ev.run(plan)
-            if flt is not None and scores:
-                allowed = ev.docs(flt)
-                scores = {d: sc for d, sc in scores.items() if d in allowed}
-            chosen = _page(scores, files, sort, (page - 1) * limit, page * limit)
-            hits = [IndexHit(f["id"], scores[d] if sort != "date" else 0.0, f)
-                    for d in chosen for f in [files.stored_fields(d)]]
+            try:
+                ev = Evaluator(files)
+                scores = ev.run(plan)
+                if flt is not None and scores:
+                    allowed = ev.docs(flt)
+                    scores = {d: sc for d, sc in scores.items() if d in allowed}
+                chosen = _page(scores, files, sort, (page - 1) * limit, page * limit)
+                hits = [IndexHit(f["id"], scores[d] if sort != "date" else 0.0, f)
+                        for d in chosen for f in [files.stored_fields(d)]]
+            except Exception as exc:  # damage found while reading the segment files
+                raise IndexProblem(
+                    _("The index is damaged ({reason}); run `archive reindex` to rebuild it from the store.").format(
+                        reason=type(exc).__name__)) from None
             return IndexResults(total=len(scores), hits=hits)
 
     def _files(self):
         """The index's files as of its newest commit, read without Whoosh (see .segfiles)."""
-        from .segfiles import StaleFiles, open_files
+        from .segfiles import open_files
 
-        folder = self._generation_folder()
-        try:
-            return open_files(folder)
-        except (StaleFiles, OSError, ValueError, KeyError, EOFError) as exc:
-            raise IndexProblem(
-                _("The index will not open ({reason}); run `archive check --repair` to rebuild it.").format(
-                    reason=type(exc).__name__)) from None
+        for attempt in range(3):
+            folder = self._generation_folder()
+            try:
+                return open_files(folder)
+            except FileNotFoundError:
+                # A rebuild swapped generations and dropped this one meanwhile: read CURRENT again.
+                if attempt == 2 or folder.is_dir():
+                    raise IndexProblem(_("The index will not open; run `archive check --repair` to rebuild it.")) from None
+            except Exception as exc:  # any failure to open is the same problem for the user
+                raise IndexProblem(
+                    _("The index will not open ({reason}); run `archive check --repair` to rebuild it.").format(
+                        reason=type(exc).__name__)) from None
+        raise AssertionError("unreachable")
 
     def _open_retrying(self, make):
         """``make(ix)`` — a searcher, fresh per call: Searcher.refresh() duplicates
