@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from array import array
 from itertools import accumulate
+from operator import sub
 
 MAGIC = b"\x01"
 #: Arrays are stored little-endian whatever the machine, so an archive can move between machines.
@@ -66,6 +67,17 @@ def _read_ints(buf: bytes, pos: int, n: int) -> tuple[array, int]:
     return from_le_bytes(code, buf[pos + 1:end]), end
 
 
+def _whole(weights: list) -> list[int] | None:
+    """The weights as ints when all are whole numbers in [0, 65536), else None."""
+    try:
+        whole = list(map(int, weights))
+    except (OverflowError, ValueError):  # inf, nan
+        return None
+    if whole != weights or (whole and (min(whole) < 0 or max(whole) >= 65536)):
+        return None
+    return whole
+
+
 def pack(ids, weights, values, fixedsize: int | None) -> bytes | None:
     """One block: ``ids`` ascending docnums, ``weights`` floats, ``values`` the non-empty value
     strings (Whoosh keeps only those), ``fixedsize`` the format's fixed value size (None: any).
@@ -73,16 +85,20 @@ def pack(ids, weights, values, fixedsize: int | None) -> bytes | None:
     variable = fixedsize is None or fixedsize < 0
     if (variable or fixedsize > 0) and len(values) != len(ids):
         return None
-    deltas = [ids[0], *(b - a for a, b in zip(ids, ids[1:]))]
+    # Maps and C-level comparisons, not a generator step per posting: the writer packs every
+    # posting of every term once per flush and once per merge.
+    deltas = [ids[0], *map(sub, ids[1:], ids[:-1])]
     parts = [MAGIC, _ints(deltas)]
-    if all(w == 1.0 for w in weights):
+    weights = list(weights)
+    whole = _whole(weights)
+    if weights.count(1.0) == len(weights):
         parts.append(b"N")
-    elif all(w == int(w) and 0 <= w < 65536 for w in weights):
-        parts.append(_ints([int(w) for w in weights]))
+    elif whole is not None:
+        parts.append(_ints(whole))
     else:
         parts.append(b"f" + le_bytes(array("f", weights)))
     if variable:
-        parts.append(_ints([len(v) for v in values]))
+        parts.append(_ints(list(map(len, values))))
         parts.append(b"".join(values))
     elif fixedsize > 0:
         parts.append(b"".join(values))
