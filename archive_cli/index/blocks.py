@@ -170,6 +170,17 @@ def read_postings(buf: bytes, fixedsize: int | None, values: bool = True) -> tup
     return ids, weights, (vals if values else None)
 
 
+def without_deleted(ids: list, weights: list, vals: list | None, deleted) -> tuple[list, list, list | None]:
+    """A term's postings (values None when not read) without those of ``deleted`` docnums."""
+    if deleted:
+        keep = [i for i, d in enumerate(ids) if d not in deleted]
+        ids = [ids[i] for i in keep]
+        weights = [weights[i] for i in keep]
+        if vals is not None:
+            vals = [vals[i] for i in keep]
+    return ids, weights, vals
+
+
 def _unpack_whoosh(data: tuple, n: int, fixedsize: int | None) -> tuple:
     """A block in Whoosh's own pickled form, decoded as ``W3LeafMatcher`` does."""
     raw_ids, raw_weights, raw_values = data

@@ -165,13 +165,7 @@ class _SegmentPostings:
             fixed = self.reader.schema[field].format.fixed_value_size()
             ids, weights, vals = blocks.read_postings(self.reader._terms._postfile.get(offset, length),
                                                       fixed, values)
-        if self.deleted:
-            keep = [i for i, d in enumerate(ids) if d not in self.deleted]
-            ids = [ids[i] for i in keep]
-            weights = [weights[i] for i in keep]
-            if values:
-                vals = [vals[i] for i in keep]
-        return ids, weights, (vals if values else None)
+        return blocks.without_deleted(ids, weights, vals if values else None, self.deleted)
 
 
 def length_bytes(perdoc, field: str) -> bytes | None:

@@ -28,7 +28,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from pathlib import Path
 
-from .blocks import LITTLE, read_postings
+from .blocks import LITTLE, read_postings, without_deleted
 
 INDEX_NAME = "MAIN"
 _TOC = re.compile(r"^_MAIN_([0-9]+)\.toc$")
@@ -155,13 +155,6 @@ def _crc_hash(key: bytes) -> int:
     return crc32(key) & 0xFFFFFFFF
 
 
-def _cdb_hash(key: bytes) -> int:
-    h = 5381
-    for c in key:
-        h = (h + (h << 5)) & 0xFFFFFFFF ^ c
-    return h
-
-
 def _big_endian_array(buf, pos: int, code: str, count: int) -> array:
     a = array(code)
     a.frombytes(buf[pos:pos + count * a.itemsize])
@@ -178,7 +171,11 @@ class TermTable:
         if buf[:4] != b"HSH3":
             raise ValueError("not a Whoosh terms file")
         self.buf = buf
-        self.hash = (_md5_hash, _crc_hash, _cdb_hash)[buf[4]]
+        # Whoosh's hash types: 0 md5 (what it writes), 1 crc32; its 2 (cdb) fails on bytes
+        # keys under Python 3, so no file uses it.
+        if buf[4] > 1:
+            raise ValueError(f"unknown hash type {buf[4]}")
+        self.hash = (_md5_hash, _crc_hash)[buf[4]]
         exptr = len(buf) - 4
         expos = exptr - struct.unpack_from("!i", buf, exptr)[0]
         # pickle.loads stops at the end of the pickle; the key position array follows it.
@@ -324,13 +321,7 @@ class SegmentFiles:
             offset, length = _EXTENT.unpack_from(info, _TERMINFO.size)
             fixed = self._fields.get(field, {}).get("fixed")
             ids, weights, vals = read_postings(self._files["pst"][offset:offset + length], fixed, values)
-        if self.deleted:
-            keep = [i for i, d in enumerate(ids) if d not in self.deleted]
-            ids = [ids[i] for i in keep]
-            weights = [weights[i] for i in keep]
-            if values:
-                vals = [vals[i] for i in keep]
-        return ids, weights, (vals if values else None)
+        return without_deleted(ids, weights, vals if values else None, self.deleted)
 
     def lexicon(self, field: str):
         """The field's terms (bytes) in order."""
