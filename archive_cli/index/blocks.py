@@ -124,7 +124,7 @@ def unpack(buf: bytes, n: int, fixedsize: int | None, values: bool = True) -> tu
     if fixedsize is None or fixedsize < 0:
         lengths, pos = _read_ints(buf, pos, n)
         offsets = list(accumulate(lengths, initial=pos))
-        vals = tuple(buf[a:b] for a, b in zip(offsets, offsets[1:]))
+        vals = tuple(map(buf.__getitem__, map(slice, offsets, offsets[1:])))
     elif fixedsize == 0:
         vals = (None,) * n
     else:
@@ -168,6 +168,72 @@ def read_postings(buf: bytes, fixedsize: int | None, values: bool = True) -> tup
         if length < 0:
             break
     return ids, weights, (vals if values else None)
+
+
+def _values_of(buf: bytes, n: int, fixedsize: int | None, wanted: list[int]) -> dict[int, bytes]:
+    """:func:`unpack`'s values for the ``wanted`` docnums only (the few a re-rank asks for)."""
+    from bisect import bisect_left
+
+    deltas, pos = _read_ints(buf, 1, n)
+    ids = array("I", accumulate(deltas))
+    code = buf[pos:pos + 1]
+    if code == b"N":
+        pos += 1
+    elif code == b"f":
+        pos += 1 + 4 * n
+    else:
+        pos += 1 + n * array(chr(buf[pos])).itemsize
+    found = []
+    for d in wanted:
+        i = bisect_left(ids, d)
+        if i < n and ids[i] == d:
+            found.append((d, i))
+    if fixedsize is None or fixedsize < 0:
+        lengths, pos = _read_ints(buf, pos, n)
+        starts = list(accumulate(lengths, initial=pos))
+        return {d: buf[starts[i]:starts[i + 1]] for d, i in found}
+    if fixedsize == 0:
+        return {d: None for d, _i in found}
+    return {d: buf[pos + i * fixedsize:pos + (i + 1) * fixedsize] for d, i in found}
+
+
+def read_values_of(buf: bytes, fixedsize: int | None, wanted: list[int]) -> dict[int, bytes]:
+    """The values of the postings of ``wanted`` docnums (ascending) that the term has, from its
+    extent ``buf`` as :func:`read_postings` reads it; blocks holding none of them (their
+    header names their last docnum) are neither decompressed nor decoded."""
+    import pickle
+    import struct
+    import zlib
+    from bisect import bisect_left, bisect_right
+    from io import BytesIO
+
+    out: dict[int, bytes] = {}
+    f = BytesIO(buf)
+    pos, end, first = 4, len(buf), 0
+    while pos < end and first < len(wanted):
+        length = struct.unpack_from("!i", buf, pos)[0]
+        pos += 4
+        stop = pos + abs(length)
+        f.seek(pos)
+        n, maxid, _maxw, comp, _lo, _hi = pickle.load(f)
+        upto = bisect_right(wanted, maxid, first)
+        if upto > first:  # some wanted docnum is at most this block's last one
+            data = buf[f.tell():stop]
+            if comp:
+                data = zlib.decompress(data)
+            if data[:1] == MAGIC:
+                out.update(_values_of(data, n, fixedsize, wanted[first:upto]))
+            else:
+                ids, _w, vals = _unpack_whoosh(pickle.loads(data), n, fixedsize)
+                for d in wanted[first:upto]:
+                    i = bisect_left(ids, d)
+                    if i < n and ids[i] == d:
+                        out[d] = vals[i]
+            first = upto
+        pos = stop
+        if length < 0:
+            break
+    return out
 
 
 def without_deleted(ids: list, weights: list, vals: list | None, deleted) -> tuple[list, list, list | None]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from itertools import accumulate
 from math import log
+from operator import add
 from typing import NamedTuple
 
 from .blocks import LITTLE, decode_positions, iter_positions
@@ -91,6 +92,38 @@ def _flatten(node: All) -> list:
     out = []
     for n in node.nodes:
         out.extend(_flatten(n) if isinstance(n, All) else (n,))
+    return out
+
+
+def _phrase_docs(candidates: list[int], per_word: list[dict]) -> list[int]:
+    """The candidates in which the words stand in order, side by side; ``per_word[i]`` maps
+    each candidate to the i-th word's positions value."""
+    first, rest = per_word[0], list(enumerate(per_word))[1:]
+    out = []
+    if not LITTLE:
+        for d in candidates:
+            starts = set(iter_positions(first[d]))
+            for i, m in rest:
+                here = set(iter_positions(m[d]))
+                starts = {s for s in starts if s + i in here}
+                if not starts:
+                    break
+            else:
+                out.append(d)
+        return out
+    # iter_positions inlined (stored order is the machine's), all at C speed: the first word's
+    # positions as a set, intersected with each next word's positions minus its offset in the
+    # phrase (accumulate's initial -i shifts them; that extra -i is never a position).
+    for d in candidates:
+        v = first[d]
+        starts = set(accumulate(memoryview(v)[1:].cast(chr(v[0]))))
+        for i, m in rest:
+            v = m[d]
+            starts.intersection_update(accumulate(memoryview(v)[1:].cast(chr(v[0])), initial=-i))
+            if not starts:
+                break
+        else:
+            out.append(d)
     return out
 
 
@@ -205,35 +238,30 @@ class Evaluator:
         scorers = {w: self._scorer(p.field, w, p.boost) for w in distinct}
         out: dict[int, float] = {}
         for leaf in self.leaves:
-            per_word = {}
-            candidates = None
+            # Documents with every word (rarest first), then the positions of those, then
+            # scores for the documents the phrase is really in: a phrase of common words
+            # ("tổ chức thực hiện", "10/KH-UBND") is in far fewer documents than its words.
+            postings, values, candidates = {}, {}, None
             for w in sorted(distinct, key=lambda w: self.files.doc_frequency(p.field, w)):
                 ids, weights, vals = leaf.postings(p.field, w, values=True)
-                scores = scorers[w](leaf, ids, weights)
-                per_word[w] = {d: (s, v) for d, s, v in zip(ids, scores, vals)
-                               if candidates is None or d in candidates}
-                candidates = set(per_word[w])
+                postings[w], values[w] = (ids, weights), dict(zip(ids, vals))
+                candidates = set(ids) if candidates is None else candidates & values[w].keys()
                 if not candidates:
                     break
             if not candidates:
                 continue
-            # Positions as sets built at C speed; each next word only filters the few start
-            # positions still alive.
-            first, rest = per_word[words[0]], [(i, per_word[w]) for i, w in enumerate(words) if i]
+            matched = _phrase_docs(sorted(candidates), [values[w] for w in words])
+            if not matched:
+                continue
             # As Whoosh scores a phrase: every word of it, a repeated word as often as it stands.
-            scored = [per_word[w] for w in words]
-            for d in candidates:
-                v = first[d][1]
-                # iter_positions, inlined on little-endian machines (stored order)
-                starts = set(accumulate(memoryview(v)[1:].cast(chr(v[0])))) if LITTLE else set(iter_positions(v))
-                for i, posting in rest:
-                    v = posting[d][1]
-                    here = set(accumulate(memoryview(v)[1:].cast(chr(v[0])))) if LITTLE else set(iter_positions(v))
-                    starts = {s for s in starts if s + i in here}
-                    if not starts:
-                        break
-                else:
-                    out[d + leaf.offset] = sum([m[d][0] for m in scored])
+            total = None
+            for w in words:
+                ids, weights = postings[w]
+                by_doc = dict(zip(ids, weights))
+                scores = scorers[w](leaf, matched, [by_doc[d] for d in matched])
+                total = scores if total is None else list(map(add, total, scores))
+            off = leaf.offset
+            out.update(zip([d + off for d in matched], total))
         return out
 
     def _every(self, e: Every) -> dict[int, float]:

@@ -28,7 +28,7 @@ from bisect import bisect_right
 from itertools import accumulate
 from pathlib import Path
 
-from .blocks import LITTLE, read_postings, without_deleted
+from .blocks import LITTLE, decode_positions, read_postings, read_values_of, without_deleted
 
 INDEX_NAME = "MAIN"
 _TOC = re.compile(r"^_MAIN_([0-9]+)\.toc$")
@@ -323,6 +323,20 @@ class SegmentFiles:
             ids, weights, vals = read_postings(self._files["pst"][offset:offset + length], fixed, values)
         return without_deleted(ids, weights, vals if values else None, self.deleted)
 
+    def values_of(self, field: str, text: str | bytes, docnums: list[int]) -> dict[int, bytes]:
+        """The term's posting values (positions) in the given documents (ascending local
+        docnums) that hold it; only the blocks holding them are decoded."""
+        info = self.term_info(field, text)
+        if info is None:
+            return {}
+        if info[0]:
+            ids, _w, vals = pickle.loads(info[_TERMINFO.size:])
+            wanted = set(docnums)
+            return {d: v for d, v in zip(ids, vals) if d in wanted}
+        offset, length = _EXTENT.unpack_from(info, _TERMINFO.size)
+        fixed = self._fields.get(field, {}).get("fixed")
+        return read_values_of(self._files["pst"][offset:offset + length], fixed, docnums)
+
     def lexicon(self, field: str):
         """The field's terms (bytes) in order."""
         prefix = self.terms.key(field, b"")
@@ -401,6 +415,19 @@ class IndexFiles:
     def stored_fields(self, docnum: int) -> dict:
         seg, d = self._locate(docnum)
         return seg.stored_fields(d)
+
+    def positions(self, field: str, text: str, docnums) -> dict[int, list[int]]:
+        """Where the term stands in each of the given documents (global docnums) that hold
+        it."""
+        out: dict[int, list[int]] = {}
+        by_segment: dict[int, list[int]] = {}
+        for d in docnums:
+            by_segment.setdefault(bisect_right(self._starts, d) - 1, []).append(d)
+        for i, ds in by_segment.items():
+            seg = self.segments[i]
+            found = seg.values_of(field, text, sorted(d - seg.offset for d in ds))
+            out.update((d + seg.offset, decode_positions(v)) for d, v in found.items())
+        return out
 
     def close(self) -> None:
         for s in self.segments:
