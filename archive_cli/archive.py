@@ -494,7 +494,6 @@ class Archive:
         parses the stored document only when the map is missing (an older or odd layout)."""
         import json
 
-        from .export import number_label
         from .snippets import SectionSpans, Span, section_text, split_sections
 
         secmap = ih.stored.get("secmap")
@@ -503,6 +502,8 @@ class Archive:
             spans = split_sections(body, json.loads(secmap))
             if spans is not None:
                 return spans
+        from .export import number_label
+
         doc = self.store.load(ih.id)
         return SectionSpans(doc.parsed.body, [
             Span(s.kind, " ".join(x for x in (number_label(s), s.heading) if x), section_text(s))

@@ -190,3 +190,38 @@ def test_postings_analysed_in_import_workers_equal_the_writers_own(tmp_path):
     assert any(before)
     assert run(root, "reindex").exit_code == 0
     assert results() == before
+
+
+
+def _planned(i: int) -> tuple[str, dict[str, list[str]]]:
+    """A plan with three sections whose words vary with ``i``; the words of each, folded."""
+    parts = {kind: [WORDS[(i * 5 + k * (j + 2)) % len(WORDS)] for k in range(4 + (i + j) % 5)]
+             for j, kind in enumerate(("purpose", "content", "implementation"))}
+    text = (f"KẾ HOẠCH\nvề việc số {i}\n\nI. MỤC ĐÍCH, YÊU CẦU\n{' '.join(parts['purpose'])}.\n\n"
+            f"II. NỘI DUNG\n{' '.join(parts['content'])}.\n\n"
+            f"III. TỔ CHỨC THỰC HIỆN\n{' '.join(parts['implementation'])}.\n")
+    return text, {k: folded(v) for k, v in parts.items()}
+
+
+@pytest.mark.parametrize("word", ["dich", "kiem", "so"])
+def test_section_scoped_words_across_segments(tmp_path, word):
+    """A section condition looks only at the documents the other conditions leave, segment by
+    segment: what it finds is exactly the documents with the word in that kind of section."""
+    root, sections, ids = tmp_path / "a", {}, {}
+    for batch in range(3):  # three imports: three segments
+        folder = tmp_path / f"in{batch}"
+        for i in range(batch * 8, batch * 8 + 8):
+            text, sections[i] = _planned(i)
+            write(folder / f"p{i:02d}.txt", text)
+        res = run(root, "import", str(folder), "--jobs", "1", "--json")
+        assert res.exit_code == 0, res.output
+        for line in res.stdout.splitlines():
+            rec = json.loads(line)
+            ids[int(re.search(r"p(\d+)", rec["path"]).group(1))] = rec["id"]
+    for kind in ("content", "implementation"):
+        expected = {ids[i] for i, parts in sections.items() if word in parts[kind]}
+        assert {i for i, parts in sections.items() if word in parts[kind]} - set(range(8))  # not one segment only
+        assert expected and len(expected) < len(sections)  # the test means something
+        res = run(root, "search", word, "--section", kind, "--json", "--limit", "100")
+        assert {r["id"] for r in json.loads(res.stdout)["results"]} == expected
+

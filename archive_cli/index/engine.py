@@ -127,6 +127,13 @@ def _phrase_docs(candidates: list[int], per_word: list[dict]) -> list[int]:
     return out
 
 
+def _spans_of(raw: bytes, kind: int) -> list[tuple[int, int]]:
+    """(first position, position after the last) of each section of ``kind`` in a document's
+    spans column value (:func:`.fields.decode_spans`'s triples)."""
+    t = memoryview(raw).cast("I").tolist() if LITTLE else [x for s in decode_spans(raw) for x in s]
+    return [(t[i + 1], t[i + 2]) for i in range(0, len(t), 3) if t[i] == kind]
+
+
 class Evaluator:
     """Evaluates plans against an index's files (:class:`.segfiles.IndexFiles`); scores use
     whole-index statistics."""
@@ -290,27 +297,34 @@ class Evaluator:
         if n.kind not in SECTION_KINDS:
             return out
         kind = SECTION_KINDS.index(n.kind)
+        wanted = sorted(restrict) if restrict is not None else None
         for leaf in self.leaves:
+            off = leaf.offset
+            if wanted is not None:
+                # this segment's share of the documents asked about, as local docnums
+                mine = wanted[bisect_left(wanted, off):bisect_left(wanted, off + leaf.doccount)]
+                if not mine:
+                    continue
             ids, _w, vals = leaf.postings(n.field, n.word, values=True)
             if not ids:
                 continue
-            off = leaf.offset
+            by_doc = dict(zip(ids, vals))
+            docs = by_doc if wanted is None else by_doc.keys() & {d - off for d in mine}
             column = leaf.column("spans")
             cache = self._spans.setdefault((off, kind), {})
-            for d, v in zip(ids, vals):
-                if restrict is not None and d + off not in restrict:
-                    continue
+            for d in docs:
                 spans = cache.get(d)
                 if spans is None:  # the document's spans of this kind, decoded once a search
                     raw = column[d]
-                    spans = cache[d] = [(a, b) for k, a, b in decode_spans(raw) if k == kind] if raw else []
+                    spans = cache[d] = _spans_of(raw, kind) if raw else ()
                 if not spans:
                     continue
-                positions = decode_positions(v)
+                v = by_doc[d]
+                positions = list(accumulate(memoryview(v)[1:].cast(chr(v[0])))) if LITTLE else decode_positions(v)
                 for a, b in spans:
                     i = bisect_left(positions, a)
                     if i < len(positions) and positions[i] < b:
-                        out[d + leaf.offset] = 0.0
+                        out[d + off] = 0.0
                         break
         return out
 

@@ -144,7 +144,10 @@ def _map(path: Path):
 
 
 def _md5_hash(key: bytes) -> int:
-    from hashlib import md5
+    try:  # CPython's own md5: hashlib would load OpenSSL first (~3 ms of every search)
+        from _md5 import md5
+    except ImportError:
+        from hashlib import md5
 
     return int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
 

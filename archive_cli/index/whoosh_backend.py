@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 import time
 from contextlib import contextmanager
 from functools import cache
@@ -170,6 +169,8 @@ class WhooshIndex:
         gen = f"g{n:06d}"
         gdir = self.path / gen
         if gdir.exists():
+            import shutil  # here: it loads bz2 and lzma, which a search never needs
+
             shutil.rmtree(gdir)
         gdir.mkdir()
         ix = windex.create_in(str(gdir), make_schema())
@@ -203,6 +204,8 @@ class WhooshIndex:
         keep = {gen, live}
         for name in existing:
             if name not in keep:
+                import shutil
+
                 shutil.rmtree(self.path / name, ignore_errors=True)
         return count
 
