@@ -114,12 +114,14 @@ def _phrase_docs(candidates: list[int], per_word: list[dict]) -> list[int]:
     # iter_positions inlined (stored order is the machine's), all at C speed: the first word's
     # positions as a set, intersected with each next word's positions minus its offset in the
     # phrase (accumulate's initial -i shifts them; that extra -i is never a position).
+    # A value of one-byte deltas (type code "B", 66) is iterated as it is.
     for d in candidates:
         v = first[d]
-        starts = set(accumulate(memoryview(v)[1:].cast(chr(v[0]))))
+        starts = set(accumulate(v[1:] if v[0] == 66 else memoryview(v)[1:].cast(chr(v[0]))))
         for i, m in rest:
             v = m[d]
-            starts.intersection_update(accumulate(memoryview(v)[1:].cast(chr(v[0])), initial=-i))
+            starts.intersection_update(
+                accumulate(v[1:] if v[0] == 66 else memoryview(v)[1:].cast(chr(v[0])), initial=-i))
             if not starts:
                 break
         else:
@@ -209,16 +211,21 @@ class Evaluator:
                 out.pop(d, None)
         return out
 
+    def _bm25(self, field: str, text: str, boost: float) -> tuple[float, float, float]:
+        """(top, k, kb): a posting of weight w in a document of length byte L scores
+        top * w / (w + k + kb * LENGTH_TABLE[L]), BM25F with whole-index statistics."""
+        idf = log(self.total / (self.files.doc_frequency(field, text) + 1)) + 1
+        avg = (self.files.field_length(field) / (self.total or 1)) or 1
+        return boost * idf * (K1 + 1), K1 * (1 - B), K1 * B / avg
+
     def _scorer(self, field: str, text: str, boost: float):
         """(leaf, ids, weights) -> scores, with BM25F's whole-index statistics for the term."""
         if not self.files.scorable(field):
             return lambda leaf, ids, weights: [boost * w for w in weights]
         if not self.total:  # no documents: nothing to score (and log(0) is undefined)
             return lambda leaf, ids, weights: [0.0] * len(ids)
-        idf = log(self.total / (self.files.doc_frequency(field, text) + 1)) + 1
-        avg = (self.files.field_length(field) / (self.total or 1)) or 1
+        top, k, kb = self._bm25(field, text, boost)
         table = LENGTH_TABLE
-        k, kb, top = K1 * (1 - B), K1 * B / avg, boost * idf * (K1 + 1)
 
         def score(leaf, ids, weights):
             lengths = leaf.lengths(field)
@@ -243,6 +250,8 @@ class Evaluator:
             return self._term(Term(p.field, words[0], p.boost))
         distinct = list(dict.fromkeys(words))
         scorers = {w: self._scorer(p.field, w, p.boost) for w in distinct}
+        fast = ({w: self._bm25(p.field, w, p.boost) for w in distinct}
+                if self.total and self.files.scorable(p.field) else None)
         out: dict[int, float] = {}
         for leaf in self.leaves:
             # Documents with every word (rarest first), then the positions of those, then
@@ -262,10 +271,17 @@ class Evaluator:
                 continue
             # As Whoosh scores a phrase: every word of it, a repeated word as often as it stands.
             total = None
+            if fast:  # the length part of BM25's denominator, once for all the words
+                lengths, table = leaf.lengths(p.field), LENGTH_TABLE
+                norms = [table[lengths[d]] for d in matched]
             for w in words:
                 ids, weights = postings[w]
-                by_doc = dict(zip(ids, weights))
-                scores = scorers[w](leaf, matched, [by_doc[d] for d in matched])
+                tf = map(dict(zip(ids, weights)).__getitem__, matched)
+                if fast:
+                    top, k, kb = fast[w]
+                    scores = [top * x / (x + k + kb * n) for x, n in zip(tf, norms)]
+                else:
+                    scores = scorers[w](leaf, matched, list(tf))
                 total = scores if total is None else list(map(add, total, scores))
             off = leaf.offset
             out.update(zip([d + off for d in matched], total))
