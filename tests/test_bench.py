@@ -60,6 +60,7 @@ def test_benchmark_smoke(tmp_path):
         assert isinstance(row["ours"]["hits"], int)  # the search printed valid JSON
         assert row["ripgrep"] == {"skipped": "--skip-baselines"}
     assert search["summary"]["ours_class_spread_max_over_min"] >= 1.0
+    assert search["warm_order"].startswith("rounds")  # warm runs interleaved across classes
 
     st = report["startup"]
     assert st["archive_help"]["median_ms"] > 0 and st["python_pass"]["median_ms"] > 0
