@@ -90,6 +90,74 @@ def test_positions_of_chosen_documents_skip_to_their_blocks(tmp_path):
                 assert got == {d: p for d, p in full.items() if d in set(chosen)}, word
 
 
+def _all_postings(ix) -> dict:
+    with _files(ix) as files:
+        out = {}
+        for seg in files.segments:
+            for field in files.fields:
+                for btext in seg.lexicon(field):
+                    ids, weights, vals = seg.postings(field, btext, values=True)
+                    out[field, btext] = (list(ids), list(weights), list(vals))
+        return out
+
+
+def test_a_pool_spilled_to_disk_writes_the_same_postings(tmp_path):
+    """The writer's pool keeps postings by term in memory; past its limit it spills sorted
+    runs to disk and the flush merges them (Whoosh's way). Both give the same segment."""
+    import random
+
+    from whoosh import index
+
+    from archive_cli.index.codec import lean_writer
+    from archive_cli.index.whoosh_backend import make_schema
+
+    rng = random.Random(3)
+    words = "to chuc thuc hien ke hoach kiem tra giam sat dich benh".split()
+    texts = [" ".join(rng.choices(words, k=rng.randint(3, 40))) for _ in range(120)]
+    found = []
+    for limitmb in (64, 0.02):
+        (tmp_path / str(limitmb)).mkdir()
+        ix = index.create_in(str(tmp_path / str(limitmb)), make_schema())
+        w = lean_writer(ix, compound=False, limitmb=limitmb)
+        for i, t in enumerate(texts):
+            w.add_document(id=f"d{i:03d}", all_f=t, all_x=t, title_f=t[:20])
+        assert bool(w.pool.runs) == (limitmb < 1)
+        w.commit(merge=False)
+        found.append(_all_postings(ix))
+    assert found[0] == found[1]
+    assert len(found[0]) > 2 * len(words)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["all_f", "all_x", "tags"]), st.sampled_from([b"a", b"b", b"ca", b"c"]),
+                          st.booleans()), max_size=60))
+def test_the_pool_gives_postings_in_field_term_and_document_order(tmp_path_factory, adds):
+    """Whatever order a document's terms come in, the pool yields what Whoosh's sorted pool
+    would: by field, then term, then document."""
+    from whoosh import index
+
+    from archive_cli.index.codec import lean_writer
+    from archive_cli.index.whoosh_backend import make_schema
+
+    ix = index.create_in(str(tmp_path_factory.mktemp("pool")), make_schema())
+    w = lean_writer(ix, compound=False)
+    try:
+        pool, expected = w.pool, []
+        for docnum, (field, term, bulk) in enumerate(adds):
+            for d in (docnum * 2, docnum * 2 + 1):  # each document: one term, then another
+                for t in (term, term + b"x"):
+                    if bulk:
+                        pool.add_document(field, d, [t], [1.0], [b"v"], 10)
+                    else:
+                        pool.add((field, t, d, 1.0, b"v"))
+                    expected.append((field, t, d, 1.0, b"v"))
+        got = [(f, t, d, w_, v) for f, t, ids, ws, vs in pool.terms() for d, w_, v in zip(ids, ws, vs)]
+        assert got == sorted(expected)
+        assert pool.is_empty()
+    finally:
+        w.cancel()
+
+
 def test_block_with_missing_values_is_left_to_whoosh():
     assert blocks.pack([1, 2], [1.0, 1.0], [b"x"], None) is None
 

@@ -38,20 +38,78 @@ _RUN_CHUNK = 20_000
 
 
 class LeanPostingPool(PostingPool):
+    """Whoosh's posting pool, keeping postings grouped by field and term as they come in
+    (docnum order, the order documents are added) instead of one tuple per posting sorted at
+    the flush: a document's postings cost a dictionary lookup and a list extend each, and the
+    flush sorts terms, not postings. Past its memory limit it spills sorted runs to disk as
+    Whoosh's pool does (a reindex of a huge batch)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # {fieldname: {term bytes: [docnum, weight, value, docnum, weight, value, ...]}}
+        self.by_term: dict[str, dict[bytes, list]] = {}
+
     def add(self, item) -> None:
         # item = (fieldname, term bytes, docnum, weight, value bytes); sizes as Whoosh estimates
+        self._room(150 + 2 * len(item[1]) + len(item[4] or b""))
         self.fieldnames.add(item[0])
-        self.currentsize += 150 + 2 * len(item[1]) + len(item[4] or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
+        terms = self.by_term.setdefault(item[0], {})
+        entry = terms.get(item[1])
+        if entry is None:
+            terms[item[1]] = [item[2], item[3], item[4]]
+        else:
+            entry += item[2:]
 
-    def add_many(self, fieldname: str, items: list, size: int) -> None:
+    def add_document(self, fieldname: str, docnum: int, terms: list, weights: list, values: list,
+                     size: int) -> None:
+        """One document's postings of one field (each term once)."""
+        self._room(size)
         self.fieldnames.add(fieldname)
+        table = self.by_term.setdefault(fieldname, {})
+        get = table.get
+        for t, w, v in zip(terms, weights, values):
+            entry = get(t)
+            if entry is None:
+                table[t] = [docnum, w, v]
+            else:
+                entry += (docnum, w, v)
+
+    def add_term(self, fieldname: str, btext: bytes, ids: list, weights: list, values: list) -> None:
+        """A term's postings from a segment being merged in (docnums above all added so far)."""
+        self._room(len(ids) * (160 + 2 * len(btext)))
+        self.fieldnames.add(fieldname)
+        flat = [x for posting in zip(ids, weights, values) for x in posting]
+        entry = self.by_term.setdefault(fieldname, {}).get(btext)
+        if entry is None:
+            self.by_term[fieldname][btext] = flat
+        else:
+            entry += flat
+
+    def _room(self, size: int) -> None:
         self.currentsize += size
         if self.currentsize > self.limit:
             self.save()
-        self.current.extend(items)
+
+    def is_empty(self) -> bool:
+        return not (self.by_term or self.current or self.runs)
+
+    def terms(self):
+        """(fieldname, term, docnums, weights, values) in field and term order, each term's
+        postings in docnum order; the pool is emptied."""
+        by_term, self.by_term = self.by_term, {}
+        for fieldname in sorted(by_term):
+            table = by_term[fieldname]
+            for btext in sorted(table):
+                flat = table.pop(btext)
+                yield fieldname, btext, flat[0::3], flat[1::3], flat[2::3]
+
+    def save(self) -> None:
+        self.current = [(f, t, d, w, v) for f, t, ids, ws, vs in self.terms() for d, w, v in zip(ids, ws, vs)]
+        super().save()
+
+    def items(self, maxfiles: int = 128):
+        self.save()
+        return super().items(maxfiles)
 
     def _write_run(self, f, items) -> None:
         items = items if isinstance(items, list) else list(items)  # reduce_to passes a generator
@@ -318,10 +376,11 @@ class ArchiveWriter(SegmentWriter):
                 field = schema[fieldname]
                 length = 0
                 if field.indexed:
-                    bulk = getattr(field, "postings", None) if field.scorable else None
+                    bulk = getattr(field, "analysed", None) if field.scorable else None
                     if bulk is not None:
-                        items, length, size = bulk(fieldname, value, docnum)
-                        pool.add_many(fieldname, items, size)
+                        a = bulk(value)
+                        pool.add_document(fieldname, docnum, *a.columns(), a.size)
+                        length = a.length
                     else:
                         for tbytes, freq, weight, vbytes in field.index(value):
                             if field.scorable:
@@ -362,8 +421,18 @@ class ArchiveWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         streams = self.__dict__.get("_streams")
         if not streams:
-            return super()._flush_segment()
-        if self.pool.current or self.pool.runs:
+            if self.pool.runs:  # the pool spilled to disk: Whoosh's merge of its sorted runs
+                return super()._flush_segment()
+            self.perdocwriter.close()
+            pdr = self.per_document_reader() if self.codec.length_stats else None
+            try:
+                self.fieldwriter._write_terms(self.schema, pdr, self.pool.terms())
+            finally:
+                self.fieldwriter.close()
+                if pdr:
+                    pdr.close()
+            return
+        if not self.pool.is_empty():
             raise RuntimeError("a merging writer takes no new documents")
         self.perdocwriter.close()
         pdr = self.per_document_reader()
@@ -390,8 +459,7 @@ class ArchiveWriter(SegmentWriter):
                 ids = [docmap[d] for d in ids]
             else:
                 ids = [startdoc + d for d in ids]
-            items = [(fieldname, btext, d, w, v) for d, w, v in zip(ids, weights, values)]
-            self.pool.add_many(fieldname, items, len(items) * (160 + 2 * len(btext)))
+            self.pool.add_term(fieldname, btext, ids, weights, values)
 
 
 def merge_level(doc_count: int) -> int:

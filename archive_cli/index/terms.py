@@ -32,13 +32,13 @@ class Analysed(NamedTuple):
     length: int
     size: int
 
-    def items(self) -> list[tuple[bytes, float, bytes]]:
+    def columns(self) -> tuple[list[bytes], list[float], list[bytes]]:
+        """(terms, weights, values) as lists, values b"" when the field has none."""
         terms = self.terms.split(b" ") if self.terms else []
         if self.value_lengths is None:
-            return [(t, w, b"") for t, w in zip(terms, self.weights)]
-        ends = list(accumulate(self.value_lengths))
-        v = self.values
-        return [(t, w, v[b - n:b]) for t, w, b, n in zip(terms, self.weights, ends, self.value_lengths)]
+            return terms, self.weights.tolist(), [b""] * len(terms)
+        ends = list(accumulate(self.value_lengths, initial=0))
+        return terms, self.weights.tolist(), list(map(self.values.__getitem__, map(slice, ends, ends[1:])))
 
 
 class TermsField(KEYWORD):
@@ -60,12 +60,11 @@ class TermsField(KEYWORD):
         return Analysed(" ".join(counts).encode("utf-8"), array("f", [n * fb for n in counts.values()]),
                         b"", None, len(words), 200 * len(counts) + 2 * len(value))
 
-    def postings(self, fieldname: str, value, docnum: int) -> tuple[list, int, int]:
-        """All of a document's postings for :class:`~.codec.ArchiveWriter`: (items, field
-        length, approximate pool size in bytes), from the text or its :class:`Analysed` form.
-        Only used when the field is scorable."""
-        a = value if isinstance(value, Analysed) else self.analyse(value)
-        return [(fieldname, t, docnum, w, v) for t, w, v in a.items()], a.length, a.size
+    def analysed(self, value) -> Analysed:
+        """The field's postings for :class:`~.codec.ArchiveWriter`, from the text or the
+        :class:`Analysed` form an import worker made of it. Only used when the field is
+        scorable."""
+        return value if isinstance(value, Analysed) else self.analyse(value)
 
     def index(self, value, **kwargs):
         if not self.scorable:
