@@ -460,7 +460,7 @@ class Archive:
             # Only the best RERANK_DEPTH are re-ranked, always the same set, so every page is a
             # slice of one order: re-ranked head, then the rest in index order.
             res = self.index.search(q, filters, limit=max(page * limit, RERANK_DEPTH), page=1, sort=sort,
-                                    positions=tuple(w for r in runs for w in r))
+                                    positions=tuple(w for r in runs for w in r), positions_depth=RERANK_DEPTH)
             head = rerank_by_adjacency(res.hits[:RERANK_DEPTH], runs)
             res.hits = (head + res.hits[RERANK_DEPTH:])[(page - 1) * limit:page * limit]
         else:

@@ -134,11 +134,13 @@ def test_section_spans_cut_the_indexed_words_at_the_section_headings(tmp_path):
     from pathlib import Path
 
     from archive_cli.archive import Archive
-    from archive_cli.index.fields import SECTION_KINDS, decode_spans, record_for
+    from archive_cli.index.fields import SECTION_KINDS, decode_spans, head_length, record_for
 
     arch = Archive(tmp_path / "a")
     docs = Path(__file__).resolve().parent.parent / "documents"
     list(arch.import_paths([docs]))
+    with _files(tmp_path / "a") as files:  # what a hit carries, for the re-rank's head_length
+        stored = {f["id"]: f for f in map(files.stored_fields, range(files.total))}
     checked = 0
     for entry in arch.store.entries():
         doc = arch.store.load(entry.id)
@@ -147,6 +149,7 @@ def test_section_spans_cut_the_indexed_words_at_the_section_headings(tmp_path):
         head = " ".join(x for x in (p.title or "", p.doc_type or "", p.number or "", p.issuer or "") if x)
         words = rec.all_x.split()
         assert words == tokens(head + "\n" + p.body)
+        assert head_length(stored[entry.id]) == len(tokens(head))  # the body starts there
         spans = decode_spans(rec.spans)
         heads = [(kind, line) for kind, _label, line in json.loads(rec.secmap) if kind in SECTION_KINDS]
         assert [SECTION_KINDS[k] for k, _a, _b in spans] == [kind for kind, _line in heads]

@@ -48,8 +48,8 @@ class IndexHit:
     id: str
     score: float
     stored: dict
-    #: Where each asked-for folded word stands in the document's indexed text (all_f), when
-    #: the search was asked for positions.
+    #: Where each asked-for folded word stands in the document's body (positions in all_f),
+    #: when the search was asked for positions.
     positions: dict[str, list[int]] | None = None
 
 
@@ -73,7 +73,7 @@ class SearchIndex(Protocol):
     def delete(self, ids: Iterable[str]) -> int: ...
     # reading
     def search(self, query: Query, filters: Filters, *, limit: int, page: int, sort: str,
-               positions: tuple[str, ...] = ()) -> IndexResults: ...
+               positions: tuple[str, ...] = (), positions_depth: int = 0) -> IndexResults: ...
     def stamps(self) -> dict[str, str]: ...
     def has_ids(self, ids: Iterable[str]) -> dict[str, str]: ...
     def ids_for_number(self, key: str) -> list[str]: ...

@@ -274,9 +274,11 @@ class Evaluator:
             if fast:  # the length part of BM25's denominator, once for all the words
                 lengths, table = leaf.lengths(p.field), LENGTH_TABLE
                 norms = [table[lengths[d]] for d in matched]
+            tf_of: dict[str, dict] = {}
             for w in words:
-                ids, weights = postings[w]
-                tf = map(dict(zip(ids, weights)).__getitem__, matched)
+                if w not in tf_of:  # a repeated word's weights, looked up once
+                    tf_of[w] = dict(zip(*postings[w]))
+                tf = map(tf_of[w].__getitem__, matched)
                 if fast:
                     top, k, kb = fast[w]
                     scores = [top * x / (x + k + kb * n) for x, n in zip(tf, norms)]

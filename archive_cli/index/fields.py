@@ -132,10 +132,20 @@ def _find_run(words: list[str], run: list[str], start: int) -> int:
     return -1
 
 
+def head_text(title: str, doc_type: str, number: str, issuer: str) -> str:
+    """What all_x/all_f index before the body: the title, type, number and issuer."""
+    return " ".join(x for x in (title, doc_type, number, issuer) if x)
+
+
+def head_length(stored: dict) -> int:
+    """How many of all_f's words (from position 0) are the head, from a hit's stored fields."""
+    return len(tokens(head_text(*(stored.get(k) or "" for k in ("title", "doc_type", "number", "issuer")))))
+
+
 def record_for(doc: Document, stamp: str) -> IndexRecord:
     p = doc.parsed
     title = p.title or ""
-    head = " ".join(x for x in (title, p.doc_type or "", p.number or "", p.issuer or "") if x)
+    head = head_text(title, p.doc_type or "", p.number or "", p.issuer or "")
     secmap = section_map(doc)
     pieces, kinds = _body_pieces(head, p.body, secmap)
     body_toks = [t for piece in pieces for t in piece]

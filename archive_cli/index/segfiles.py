@@ -147,9 +147,12 @@ def _md5_hash(key: bytes) -> int:
     try:  # CPython's own md5: hashlib would load OpenSSL first (~3 ms of every search)
         from _md5 import md5
     except ImportError:
-        from hashlib import md5
+        from hashlib import md5 as _md5
 
-    return int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+        def md5(data: bytes):
+            return _md5(data, usedforsecurity=False)
+
+    return int.from_bytes(md5(key).digest()[-4:], "big")
 
 
 def _crc_hash(key: bytes) -> int:

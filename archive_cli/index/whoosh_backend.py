@@ -311,9 +311,10 @@ class WhooshIndex:
             return [IndexHit(h["id"], h.score, dict(h.fields())) for h in s.search(q, limit=limit)]
 
     def search(self, query: Query, filters: Filters, *, limit: int = 10, page: int = 1,
-               sort: str = "relevance", positions: tuple[str, ...] = ()) -> IndexResults:
-        """A page of hits; ``positions``: folded words whose positions each hit should carry
-        (read from the postings of those documents only)."""
+               sort: str = "relevance", positions: tuple[str, ...] = (),
+               positions_depth: int = 0) -> IndexResults:
+        """A page of hits; the first ``positions_depth`` carry where each of the folded words
+        ``positions`` stands in their body (read from the postings of those documents only)."""
         from .engine import Evaluator
         from .plan import build_plan
 
@@ -333,10 +334,16 @@ class WhooshIndex:
                 chosen = _page(scores, files, sort, (page - 1) * limit, page * limit)
                 hits = [IndexHit(f["id"], scores[d] if sort != "date" else 0.0, f)
                         for d in chosen for f in [files.stored_fields(d)]]
-                if positions:
-                    where = {w: files.positions("all_f", w, chosen) for w in dict.fromkeys(positions)}
-                    for d, h in zip(chosen, hits):
-                        h.positions = {w: found[d] for w, found in where.items() if d in found}
+                if positions and positions_depth:
+                    from .fields import head_length
+
+                    head = chosen[:positions_depth]
+                    where = {w: files.positions("all_f", w, head) for w in dict.fromkeys(positions)}
+                    for d, h in zip(head, hits):
+                        # all_f starts with the title, type, number and issuer: only the body's
+                        # words count (a title's last word is not "next to" the type's first)
+                        body = head_length(h.stored)
+                        h.positions = {w: [p for p in found[d] if p >= body] for w, found in where.items() if d in found}
             except Exception as exc:  # damage found while reading the segment files
                 raise IndexProblem(
                     _("The index is damaged ({reason}); run `archive reindex` to rebuild it from the store.").format(
