@@ -189,7 +189,10 @@ class ArchiveFieldWriter(W3FieldWriter):
             self.start_term(btext)
             if raw is not None:
                 n = len(raw)
-                lengths_ = [table[raw[d]] if d < n else 0 for d in ids]
+                if ids[-1] < n:  # docnums ascend: all within the column, looked up at C speed
+                    lengths_ = list(map(table.__getitem__, map(raw.__getitem__, ids)))
+                else:
+                    lengths_ = [table[raw[d]] if d < n else 0 for d in ids]
             else:
                 lengths_ = None
             _append(self._postwriter, ids, weights, values, lengths_)
@@ -268,9 +271,9 @@ def _append(pw, docnums: list, weights: list, values: list, lengths: list | None
         top = max(chunk)
         if top > pw._maxweight:
             pw._maxweight = top
-        pw._values.extend(v for v in values[i:j] if v)
+        pw._values.extend(filter(None, values[i:j]))
         if lengths is not None:
-            ls = [x for x in lengths[i:j] if x]
+            ls = list(filter(None, lengths[i:j]))
             if ls:
                 lo, hi = min(ls), max(ls)
                 if pw._minlength is None or lo < pw._minlength:
