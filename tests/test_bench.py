@@ -29,7 +29,7 @@ def test_generated_documents_look_real_and_are_deterministic():
 def test_benchmark_smoke(tmp_path):
     out = tmp_path / "bench"
     cp = subprocess.run(
-        [sys.executable, "-m", "archive_cli.bench", "--sizes", "20", "--queries", "1", "--skip-baselines",
+        [sys.executable, "-m", "archive_cli.bench", "--sizes", "20", "--queries", "1", "--skip-baselines", "--import-runs", "2",
          "--no-drop-caches", "--corpus", str(REPO / "documents"), "--out", str(out)],
         capture_output=True, text=True, timeout=120, cwd=str(REPO))
     assert cp.returncode == 0, cp.stderr[-2000:]
@@ -45,6 +45,7 @@ def test_benchmark_smoke(tmp_path):
     ours = size["import"]["ours"]
     assert ours["exit_code"] == 0, ours["stderr_tail"]
     assert ours["indexed_documents"] == 20
+    assert size["import"]["runs"] == 2 and len(ours["runs_documents_per_s"]) == 2
     assert ours["seconds"] > 0 and ours["documents_per_s"] > 0
     assert ours["peak_rss_single_process_mb"] > 0
     assert size["import"]["baseline_whoosh"] == {"skipped": "--skip-baselines"}
