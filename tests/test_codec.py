@@ -158,6 +158,29 @@ def test_the_pool_gives_postings_in_field_term_and_document_order(tmp_path_facto
         w.cancel()
 
 
+def test_the_pool_refuses_postings_that_go_back_in_document_order(tmp_path):
+    """Each term's postings are kept in the order they come: one that would break docnum order
+    is refused with a clear error instead of writing a wrong segment."""
+    import pytest
+    from whoosh import index
+
+    from archive_cli.index.codec import lean_writer
+    from archive_cli.index.whoosh_backend import make_schema
+
+    ix = index.create_in(str(tmp_path), make_schema())
+    w = lean_writer(ix, compound=False)
+    try:
+        w.pool.add_document("all_f", 5, [b"a"], [1.0], [b""], 10)
+        with pytest.raises(RuntimeError, match="document 4 added after document 5"):
+            w.pool.add_document("all_f", 4, [b"b"], [1.0], [b""], 10)
+        w.pool.add_term("all_x", b"c", [7, 9], [1.0, 1.0], [b"", b""])
+        w.pool.add_term("all_x", b"d", [6], [1.0], [b""])  # another term may start lower
+        with pytest.raises(RuntimeError, match="out of document order"):
+            w.pool.add_term("all_x", b"c", [8], [1.0], [b""])
+    finally:
+        w.cancel()
+
+
 def test_block_with_missing_values_is_left_to_whoosh():
     assert blocks.pack([1, 2], [1.0, 1.0], [b"x"], None) is None
 

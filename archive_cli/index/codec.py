@@ -6,8 +6,9 @@ per document per field, ~600 per document), a generator step, a tuple, size acco
 type assertions into the pool; then at commit a seek and read of the document's field length
 from the column it had just written (a fifth of the commit), four calls and four type
 assertions to append to the block; and, when the pool outgrew its memory (a reindex), a pickle
-dump and load. Here pre-analysed fields hand over a document's postings as one list
-(:meth:`TermsField.postings`), the pool takes them in one extend, lengths are read once per
+dump and load; and sorting every posting of a flush as a tuple. Here pre-analysed fields hand
+over a document's postings as columns (:meth:`.terms.Analysed.columns`), the pool files them by
+field and term as they arrive (the flush sorts terms, not postings), lengths are read once per
 field, each term's postings are appended to Whoosh's block buffers a block at a time, and
 spilled runs are written with ``marshal`` a chunk at a time.
 
@@ -48,10 +49,12 @@ class LeanPostingPool(PostingPool):
         super().__init__(*args, **kwargs)
         # {fieldname: {term bytes: [docnum, weight, value, docnum, weight, value, ...]}}
         self.by_term: dict[str, dict[bytes, list]] = {}
+        self._last_docnum = -1
 
     def add(self, item) -> None:
         # item = (fieldname, term bytes, docnum, weight, value bytes); sizes as Whoosh estimates
         self._room(150 + 2 * len(item[1]) + len(item[4] or b""))
+        self._in_order(item[2])
         self.fieldnames.add(item[0])
         terms = self.by_term.setdefault(item[0], {})
         entry = terms.get(item[1])
@@ -64,6 +67,7 @@ class LeanPostingPool(PostingPool):
                      size: int) -> None:
         """One document's postings of one field (each term once)."""
         self._room(size)
+        self._in_order(docnum)
         self.fieldnames.add(fieldname)
         table = self.by_term.setdefault(fieldname, {})
         get = table.get
@@ -82,8 +86,17 @@ class LeanPostingPool(PostingPool):
         entry = self.by_term.setdefault(fieldname, {}).get(btext)
         if entry is None:
             self.by_term[fieldname][btext] = flat
+        elif entry[-3] >= ids[0]:
+            raise RuntimeError(f"postings of {fieldname}:{btext!r} added out of document order")
         else:
             entry += flat
+
+    def _in_order(self, docnum: int) -> None:
+        """Documents come in docnum order (the pool keeps each term's postings as they come, and
+        Whoosh's sort used to guarantee it): refuse one that goes back."""
+        if docnum < self._last_docnum:
+            raise RuntimeError(f"document {docnum} added after document {self._last_docnum}")
+        self._last_docnum = docnum
 
     def _room(self, size: int) -> None:
         self.currentsize += size
@@ -91,7 +104,7 @@ class LeanPostingPool(PostingPool):
             self.save()
 
     def is_empty(self) -> bool:
-        return not (self.by_term or self.current or self.runs)
+        return not (any(self.by_term.values()) or self.current or self.runs)
 
     def terms(self):
         """(fieldname, term, docnums, weights, values) in field and term order, each term's
@@ -360,7 +373,7 @@ class ArchiveCodec(W3Codec):
 
 class ArchiveWriter(SegmentWriter):
     def add_document(self, **fields) -> None:
-        """Whoosh's ``SegmentWriter.add_document`` for our schema: fields with a ``postings``
+        """Whoosh's ``SegmentWriter.add_document`` for our schema: fields with an ``analysed``
         method (pre-analysed terms) give all their postings at once; the others go the
         generic way. No boosts, vectors or spelling fields (our schema has none)."""
         self._check_state()
@@ -424,7 +437,7 @@ class ArchiveWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         streams = self.__dict__.get("_streams")
         if not streams:
-            if self.pool.runs:  # the pool spilled to disk: Whoosh's merge of its sorted runs
+            if self.pool.runs or self.pool.current:  # spilled to disk: Whoosh's merge of sorted runs
                 return super()._flush_segment()
             self.perdocwriter.close()
             pdr = self.per_document_reader() if self.codec.length_stats else None
