@@ -3,6 +3,9 @@ index mixing segments in Whoosh's own block format with ours reads the same thro
 searcher and through our engine."""
 from __future__ import annotations
 
+import pickle
+import struct
+
 from hypothesis import given, settings, strategies as st
 
 from archive_cli.index import blocks
@@ -47,13 +50,17 @@ def test_blocks_round_trip(block):
 
 @settings(max_examples=200, deadline=None)
 @given(_block(), st.data())
-def test_values_of_some_documents_are_the_blocks_values(block, data):
+def test_read_values_of_some_documents_are_the_blocks_values(block, data):
     ids, weights, values, fixed = block
     packed = blocks.pack(ids, weights, values, fixed)
     wanted = sorted(set(data.draw(st.lists(st.sampled_from(ids), max_size=10))) | {ids[-1] + 1})
     _i, _w, vals = blocks.unpack(packed, len(ids), fixed)
     expected = {d: v for d, v in zip(ids, vals) if d in wanted}
-    assert blocks._values_of(packed, len(ids), fixed, wanted) == expected
+    # the block as the one block of a term's extent: header, [-length][pickled info][data]
+    info = pickle.dumps((len(ids), ids[-1], max(weights), 0, 0, 0), 2)
+    extent = b"\0" * 4 + struct.pack("!i", -(len(info) + len(packed))) + info + packed
+    assert blocks.read_values_of(extent, fixed, wanted) == expected
+    assert blocks.read_postings(extent, fixed)[2] == list(vals)
 
 
 def test_positions_of_chosen_documents_skip_to_their_blocks(tmp_path):

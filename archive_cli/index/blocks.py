@@ -38,18 +38,18 @@ def from_le_bytes(code: str, raw) -> array:
     return a
 
 
-def decode_positions(valuestring: bytes) -> list[int]:
-    """The positions ``terms.CompactPositions`` encodes: their deltas as a little-endian array
-    after its one-letter type code."""
-    return list(accumulate(from_le_bytes(chr(valuestring[0]), valuestring[1:])))
-
-
 def iter_positions(valuestring: bytes):
-    """:func:`decode_positions` as an iterator (no copies; the engine's phrase loop inlines
-    this)."""
+    """The positions ``terms.CompactPositions`` encodes (their deltas as a little-endian array
+    after its one-letter type code), as an iterator; no copies on little-endian machines (the
+    engine's phrase loop inlines this)."""
     if not LITTLE:
-        return iter(decode_positions(valuestring))
+        return accumulate(from_le_bytes(chr(valuestring[0]), valuestring[1:]))
     return accumulate(memoryview(valuestring)[1:].cast(chr(valuestring[0])))
+
+
+def decode_positions(valuestring: bytes) -> list[int]:
+    """:func:`iter_positions` as a list."""
+    return list(iter_positions(valuestring))
 
 
 def _code(top: int) -> str:
@@ -105,46 +105,50 @@ def pack(ids, weights, values, fixedsize: int | None) -> bytes | None:
     return b"".join(parts)
 
 
-def unpack(buf: bytes, n: int, fixedsize: int | None, values: bool = True) -> tuple:
-    """(ids, weights, values) of a block of ``n`` postings, as Whoosh's matcher keeps them;
-    values None when not asked for (scoring reads only ids and weights)."""
+def _ids_weights(buf: bytes, n: int) -> tuple[array, array, int]:
+    """A block's ids and weights, and where its values start."""
     deltas, pos = _read_ints(buf, 1, n)
     ids = array("I", accumulate(deltas))
     code = buf[pos:pos + 1]
     if code == b"N":
-        weights = array("f", [1.0]) * n
-        pos += 1
-    elif code == b"f":
-        weights = from_le_bytes("f", buf[pos + 1:pos + 1 + 4 * n])
-        pos += 1 + 4 * n
-    else:
-        weights, pos = _read_ints(buf, pos, n)
-    if not values:
-        return ids, weights, None
+        return ids, array("f", [1.0]) * n, pos + 1
+    if code == b"f":
+        return ids, from_le_bytes("f", buf[pos + 1:pos + 1 + 4 * n]), pos + 1 + 4 * n
+    weights, pos = _read_ints(buf, pos, n)
+    return ids, weights, pos
+
+
+def _value_offsets(buf: bytes, pos: int, n: int, fixedsize: int | None):
+    """Where each of a block's ``n`` values starts, and where the last ends (n + 1 offsets);
+    None when the format has no values."""
     if fixedsize is None or fixedsize < 0:
         lengths, pos = _read_ints(buf, pos, n)
-        offsets = list(accumulate(lengths, initial=pos))
-        vals = tuple(map(buf.__getitem__, map(slice, offsets, offsets[1:])))
-    elif fixedsize == 0:
-        vals = (None,) * n
-    else:
-        vals = tuple(buf[pos + i:pos + i + fixedsize] for i in range(0, n * fixedsize, fixedsize))
-    return ids, weights, vals
+        return list(accumulate(lengths, initial=pos))
+    if fixedsize == 0:
+        return None
+    return range(pos, pos + (n + 1) * fixedsize, fixedsize)
 
 
-def read_postings(buf: bytes, fixedsize: int | None, values: bool = True) -> tuple[list, list, list | None]:
-    """Every posting of one term: ``buf`` is the term's whole extent of the postings file
-    (Whoosh's 4-byte header, then blocks of [int length][pickled info][data], the last with a
-    negative length). Blocks in either encoding; (ids, weights, values) as lists, values None
-    unless asked for."""
+def unpack(buf: bytes, n: int, fixedsize: int | None, values: bool = True) -> tuple:
+    """(ids, weights, values) of a block of ``n`` postings, as Whoosh's matcher keeps them;
+    values None when not asked for (scoring reads only ids and weights)."""
+    ids, weights, pos = _ids_weights(buf, n)
+    if not values:
+        return ids, weights, None
+    offsets = _value_offsets(buf, pos, n, fixedsize)
+    if offsets is None:
+        return ids, weights, (None,) * n
+    return ids, weights, tuple(map(buf.__getitem__, map(slice, offsets, offsets[1:])))
+
+
+def _blocks(buf: bytes):
+    """(postings, last docnum, compressed?, data start, data end) of each block of one term's
+    extent of the postings file: Whoosh's 4-byte header, then blocks of [int length][pickled
+    info][data], the last with a negative length."""
     import pickle
     import struct
-    import zlib
     from io import BytesIO
 
-    ids: list = []
-    weights: list = []
-    vals: list = []
     f = BytesIO(buf)
     pos, end = 4, len(buf)
     while pos < end:
@@ -152,87 +156,74 @@ def read_postings(buf: bytes, fixedsize: int | None, values: bool = True) -> tup
         pos += 4
         stop = pos + abs(length)
         f.seek(pos)
-        n, _maxid, _maxw, comp, _lo, _hi = pickle.load(f)
-        data = buf[f.tell():stop]
-        if comp:
-            data = zlib.decompress(data)
-        if data[:1] == MAGIC:
+        n, maxid, _maxw, comp, _lo, _hi = pickle.load(f)
+        yield n, maxid, comp, f.tell(), stop
+        pos = stop
+        if length < 0:
+            break
+
+
+def _block_data(buf: bytes, comp, start: int, stop: int):
+    """A block's data, decompressed: bytes in our encoding, else Whoosh's unpickled tuple."""
+    import zlib
+
+    data = buf[start:stop]
+    if comp:
+        data = zlib.decompress(data)
+    if data[:1] == MAGIC:
+        return data
+    import pickle
+
+    return pickle.loads(data)
+
+
+def read_postings(buf: bytes, fixedsize: int | None, values: bool = True) -> tuple[list, list, list | None]:
+    """Every posting of one term from its extent ``buf`` of the postings file (blocks in either
+    encoding); (ids, weights, values) as lists, values None unless asked for."""
+    ids: list = []
+    weights: list = []
+    vals: list = []
+    for n, _maxid, comp, start, stop in _blocks(buf):
+        data = _block_data(buf, comp, start, stop)
+        if isinstance(data, bytes):
             i, w, v = unpack(data, n, fixedsize, values)
         else:
-            i, w, v = _unpack_whoosh(pickle.loads(data), n, fixedsize)
+            i, w, v = _unpack_whoosh(data, n, fixedsize)
         ids.extend(i)
         weights.extend(w)
         if values:
             vals.extend(v)
-        pos = stop
-        if length < 0:
-            break
     return ids, weights, (vals if values else None)
-
-
-def _values_of(buf: bytes, n: int, fixedsize: int | None, wanted: list[int]) -> dict[int, bytes]:
-    """:func:`unpack`'s values for the ``wanted`` docnums only (the few a re-rank asks for)."""
-    from bisect import bisect_left
-
-    deltas, pos = _read_ints(buf, 1, n)
-    ids = array("I", accumulate(deltas))
-    code = buf[pos:pos + 1]
-    if code == b"N":
-        pos += 1
-    elif code == b"f":
-        pos += 1 + 4 * n
-    else:
-        pos += 1 + n * array(chr(buf[pos])).itemsize
-    found = []
-    for d in wanted:
-        i = bisect_left(ids, d)
-        if i < n and ids[i] == d:
-            found.append((d, i))
-    if fixedsize is None or fixedsize < 0:
-        lengths, pos = _read_ints(buf, pos, n)
-        starts = list(accumulate(lengths, initial=pos))
-        return {d: buf[starts[i]:starts[i + 1]] for d, i in found}
-    if fixedsize == 0:
-        return {d: None for d, _i in found}
-    return {d: buf[pos + i * fixedsize:pos + (i + 1) * fixedsize] for d, i in found}
 
 
 def read_values_of(buf: bytes, fixedsize: int | None, wanted: list[int]) -> dict[int, bytes]:
     """The values of the postings of ``wanted`` docnums (ascending) that the term has, from its
     extent ``buf`` as :func:`read_postings` reads it; blocks holding none of them (their
-    header names their last docnum) are neither decompressed nor decoded."""
-    import pickle
-    import struct
-    import zlib
+    header names their last docnum) are neither decompressed nor decoded, and of the others
+    only the wanted values are cut out."""
     from bisect import bisect_left, bisect_right
-    from io import BytesIO
 
     out: dict[int, bytes] = {}
-    f = BytesIO(buf)
-    pos, end, first = 4, len(buf), 0
-    while pos < end and first < len(wanted):
-        length = struct.unpack_from("!i", buf, pos)[0]
-        pos += 4
-        stop = pos + abs(length)
-        f.seek(pos)
-        n, maxid, _maxw, comp, _lo, _hi = pickle.load(f)
-        upto = bisect_right(wanted, maxid, first)
-        if upto > first:  # some wanted docnum is at most this block's last one
-            data = buf[f.tell():stop]
-            if comp:
-                data = zlib.decompress(data)
-            if data[:1] == MAGIC:
-                out.update(_values_of(data, n, fixedsize, wanted[first:upto]))
-            else:
-                ids, _w, vals = _unpack_whoosh(pickle.loads(data), n, fixedsize)
-                for d in wanted[first:upto]:
-                    i = bisect_left(ids, d)
-                    if i < n and ids[i] == d:
-                        out[d] = vals[i]
-            first = upto
-        pos = stop
-        if length < 0:
+    first = 0
+    for n, maxid, comp, start, stop in _blocks(buf):
+        if first == len(wanted):
             break
+        upto = bisect_right(wanted, maxid, first)
+        if upto == first:  # every wanted docnum left is past this block's last one
+            continue
+        data = _block_data(buf, comp, start, stop)
+        if isinstance(data, bytes):
+            ids, _w, pos = _ids_weights(data, n)
+            offsets = _value_offsets(data, pos, n, fixedsize)
+            value = (lambda i: None) if offsets is None else (lambda i: data[offsets[i]:offsets[i + 1]])
+        else:
+            ids, _w, vals = _unpack_whoosh(data, n, fixedsize)
+            value = vals.__getitem__
+        for d in wanted[first:upto]:
+            i = bisect_left(ids, d)
+            if i < n and ids[i] == d:
+                out[d] = value(i)
+        first = upto
     return out
 
 

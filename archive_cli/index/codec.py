@@ -52,16 +52,10 @@ class LeanPostingPool(PostingPool):
         self._last_docnum = -1
 
     def add(self, item) -> None:
-        # item = (fieldname, term bytes, docnum, weight, value bytes); sizes as Whoosh estimates
-        self._room(150 + 2 * len(item[1]) + len(item[4] or b""))
-        self._in_order(item[2])
-        self.fieldnames.add(item[0])
-        terms = self.by_term.setdefault(item[0], {})
-        entry = terms.get(item[1])
-        if entry is None:
-            terms[item[1]] = [item[2], item[3], item[4]]
-        else:
-            entry += item[2:]
+        """Whoosh's one-posting call (fields without an ``analysed`` method); sizes as Whoosh
+        estimates them."""
+        fieldname, btext, docnum, weight, value = item
+        self.add_document(fieldname, docnum, [btext], [weight], [value], 150 + 2 * len(btext) + len(value or b""))
 
     def add_document(self, fieldname: str, docnum: int, terms: list, weights: list, values: list,
                      size: int) -> None:
@@ -83,9 +77,10 @@ class LeanPostingPool(PostingPool):
         self._room(len(ids) * (160 + 2 * len(btext)))
         self.fieldnames.add(fieldname)
         flat = [x for posting in zip(ids, weights, values) for x in posting]
-        entry = self.by_term.setdefault(fieldname, {}).get(btext)
+        table = self.by_term.setdefault(fieldname, {})
+        entry = table.get(btext)
         if entry is None:
-            self.by_term[fieldname][btext] = flat
+            table[btext] = flat
         elif entry[-3] >= ids[0]:
             raise RuntimeError(f"postings of {fieldname}:{btext!r} added out of document order")
         else:

@@ -19,7 +19,7 @@ from operator import add
 from typing import NamedTuple
 
 from .blocks import LITTLE, decode_positions, iter_positions
-from .fields import SECTION_KINDS, decode_spans
+from .fields import SECTION_KINDS, spans_of_kind
 from .segfiles import LENGTH_TABLE
 
 B = 0.75
@@ -127,13 +127,6 @@ def _phrase_docs(candidates: list[int], per_word: list[dict]) -> list[int]:
         else:
             out.append(d)
     return out
-
-
-def _spans_of(raw: bytes, kind: int) -> list[tuple[int, int]]:
-    """(first position, position after the last) of each section of ``kind`` in a document's
-    spans column value (:func:`.fields.decode_spans`'s triples)."""
-    t = memoryview(raw).cast("I").tolist() if LITTLE else [x for s in decode_spans(raw) for x in s]
-    return [(t[i + 1], t[i + 2]) for i in range(0, len(t), 3) if t[i] == kind]
 
 
 class Evaluator:
@@ -334,11 +327,10 @@ class Evaluator:
                 spans = cache.get(d)
                 if spans is None:  # the document's spans of this kind, decoded once a search
                     raw = column[d]
-                    spans = cache[d] = _spans_of(raw, kind) if raw else ()
+                    spans = cache[d] = spans_of_kind(raw, kind) if raw else ()
                 if not spans:
                     continue
-                v = by_doc[d]
-                positions = list(accumulate(memoryview(v)[1:].cast(chr(v[0])))) if LITTLE else decode_positions(v)
+                positions = decode_positions(by_doc[d])
                 for a, b in spans:
                     i = bisect_left(positions, a)
                     if i < len(positions) and positions[i] < b:
@@ -355,6 +347,6 @@ class Evaluator:
             column = leaf.column("spans")
             for d in range(leaf.doccount):
                 raw = column[d]
-                if raw and d not in leaf.deleted and any(k == kind for k, _a, _b in decode_spans(raw)):
+                if raw and d not in leaf.deleted and spans_of_kind(raw, kind):
                     out[d + leaf.offset] = 1.0
         return out

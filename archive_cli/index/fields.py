@@ -15,7 +15,7 @@ from ..doctypes import type_key
 from ..model import Document
 from ..text.analysis import folded, number_key, tokens
 from ..text.normalize import folded_key
-from .blocks import from_le_bytes, le_bytes
+from .blocks import LITTLE, from_le_bytes, le_bytes
 
 SECTION_KINDS = ("purpose", "content", "implementation")
 
@@ -82,8 +82,15 @@ def section_spans(kinds: list[str], starts: list[int], ends: list[int]) -> bytes
 
 
 def decode_spans(raw: bytes) -> list[tuple[int, int, int]]:
-    a = from_le_bytes("I", raw)
-    return [(a[i], a[i + 1], a[i + 2]) for i in range(0, len(a), 3)]
+    a = memoryview(raw).cast("I").tolist() if LITTLE else from_le_bytes("I", raw).tolist()
+    return list(zip(a[0::3], a[1::3], a[2::3]))
+
+
+def spans_of_kind(raw: bytes, kind: int) -> list[tuple[int, int]]:
+    """(first position, position after the last) of each section of ``kind`` (an index into
+    SECTION_KINDS) in a spans value: what a section-scoped search checks, per document."""
+    a = memoryview(raw).cast("I").tolist() if LITTLE else from_le_bytes("I", raw).tolist()
+    return [(a[i + 1], a[i + 2]) for i in range(0, len(a), 3) if a[i] == kind]
 
 
 def _body_pieces(head: str, body: str, secmap: str) -> tuple[list[list[str]], list[str]]:
