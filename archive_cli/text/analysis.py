@@ -1,25 +1,16 @@
 """The analysis chain used at index time and at query time (SPEC §5, §5b).
 
 normalize (NFC → look-alikes → tone placement) → lower case → word tokens. Each token has an
-exact view (lower-case, canonical tones) and a folded view (diacritics removed, đ → d). Syllable
-bigrams of the folded view make two-syllable words and phrases single-term lookups, so the index
-needs no positions.
+exact view (lower-case, canonical tones) and a folded view (diacritics removed, đ → d).
 """
 from __future__ import annotations
 
 import re
-import zlib
 from functools import lru_cache
 
 from .normalize import fold, normalize
 
 _WORD_RE = re.compile(r"\w+")
-#: Bigrams are indexed as 17-bit hashes: the term dictionary stays bounded (131,072 entries
-#: at most) whatever the corpus size, which keeps the index small and the writer fast. A doc
-#: holding ~1,000 distinct bigrams collides with a given one with probability ~0.8 %, and
-#: every bigram query also requires the words themselves, so false matches are negligible.
-BIGRAM_BITS = 17
-_BIGRAM_MASK = (1 << BIGRAM_BITS) - 1
 
 
 def tokens(text: str) -> list[str]:
@@ -34,17 +25,6 @@ def fold_token(token: str) -> str:
 
 def folded(toks: list[str]) -> list[str]:
     return [fold_token(t) for t in toks]
-
-
-@lru_cache(maxsize=500_000)
-def bigram(a: str, b: str) -> str:
-    """The index term of two adjacent (folded) tokens: a stable 17-bit hash, 5 hex digits."""
-    return format(zlib.crc32(f"{a} {b}".encode("utf-8")) & _BIGRAM_MASK, "05x")
-
-
-def bigrams(ftoks: list[str]) -> list[str]:
-    """The terms of each adjacent pair of (folded) tokens: "to chuc" → bigram("to", "chuc")."""
-    return [bigram(a, b) for a, b in zip(ftoks, ftoks[1:])]
 
 
 def number_key(number: str) -> str:
