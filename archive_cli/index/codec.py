@@ -430,28 +430,22 @@ class ArchiveWriter(SegmentWriter):
         self._added = True
 
     def _flush_segment(self) -> None:
-        streams = self.__dict__.get("_streams")
-        if not streams:
-            if self.pool.runs or self.pool.current:  # spilled to disk: Whoosh's merge of sorted runs
-                return super()._flush_segment()
-            self.perdocwriter.close()
-            pdr = self.per_document_reader() if self.codec.length_stats else None
-            try:
-                self.fieldwriter._write_terms(self.schema, pdr, self.pool.terms())
-            finally:
-                self.fieldwriter.close()
-                if pdr:
-                    pdr.close()
-            return
-        if not self.pool.is_empty():
+        streams = self.__dict__.get("_streams") or []
+        if streams and not self.pool.is_empty():
             raise RuntimeError("a merging writer takes no new documents")
+        if not streams and (self.pool.runs or self.pool.current):  # spilled: Whoosh's merge of sorted runs
+            return super()._flush_segment()
         self.perdocwriter.close()
-        pdr = self.per_document_reader()
+        pdr = self.per_document_reader() if streams or self.codec.length_stats else None
         try:
-            self.fieldwriter.add_merged(self.schema, pdr, streams)
+            if streams:
+                self.fieldwriter.add_merged(self.schema, pdr, streams)
+            else:  # the pool's terms, already grouped
+                self.fieldwriter._write_terms(self.schema, pdr, self.pool.terms())
         finally:
             self.fieldwriter.close()
-            pdr.close()
+            if pdr:
+                pdr.close()
             for r, _base, _docmap in streams:
                 r.close()
 

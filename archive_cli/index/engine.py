@@ -242,9 +242,9 @@ class Evaluator:
         if len(words) == 1:
             return self._term(Term(p.field, words[0], p.boost))
         distinct = list(dict.fromkeys(words))
-        scorers = {w: self._scorer(p.field, w, p.boost) for w in distinct}
         fast = ({w: self._bm25(p.field, w, p.boost) for w in distinct}
                 if self.total and self.files.scorable(p.field) else None)
+        scorers = None if fast else {w: self._scorer(p.field, w, p.boost) for w in distinct}
         out: dict[int, float] = {}
         for leaf in self.leaves:
             # Documents with every word (rarest first), then the positions of those, then

@@ -81,15 +81,20 @@ def section_spans(kinds: list[str], starts: list[int], ends: list[int]) -> bytes
     return le_bytes(out)
 
 
+def _span_ints(raw: bytes) -> list[int]:
+    return memoryview(raw).cast("I").tolist() if LITTLE else from_le_bytes("I", raw).tolist()
+
+
 def decode_spans(raw: bytes) -> list[tuple[int, int, int]]:
-    a = memoryview(raw).cast("I").tolist() if LITTLE else from_le_bytes("I", raw).tolist()
+    """:func:`section_spans` read back: (kind, first position, position after the last)."""
+    a = _span_ints(raw)
     return list(zip(a[0::3], a[1::3], a[2::3]))
 
 
 def spans_of_kind(raw: bytes, kind: int) -> list[tuple[int, int]]:
     """(first position, position after the last) of each section of ``kind`` (an index into
     SECTION_KINDS) in a spans value: what a section-scoped search checks, per document."""
-    a = memoryview(raw).cast("I").tolist() if LITTLE else from_le_bytes("I", raw).tolist()
+    a = _span_ints(raw)
     return [(a[i + 1], a[i + 2]) for i in range(0, len(a), 3) if a[i] == kind]
 
 
