@@ -16,7 +16,7 @@ def __getattr__(name: str):
 
         return Archive
     if name == "Filters":
-        from .index import Filters
+        from .search.filters import Filters
 
         return Filters
     raise AttributeError(name)

@@ -1,7 +1,7 @@
 """Rich views: search hits, document header, outline tree, tables. Plain text when piped."""
 from __future__ import annotations
 
-from .archive import Hit, SearchResult
+from .search.results import Hit, SearchResult
 from .export import number_label, header_lines
 from .i18n import _
 from .model import Document, Section

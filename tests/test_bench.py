@@ -1,4 +1,4 @@
-"""Smoke test of the benchmark (`python -m archive_cli.bench`): it runs end to end at a tiny size
+"""Smoke test of the benchmark (`python -m tools.bench`): it runs end to end at a tiny size
 and reports what it promises. Never a timing assertion: the figures only have to be there."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from archive_cli.bench import corpus, markdown
+from tools.bench import corpus, markdown
 
 REPO = Path(__file__).resolve().parents[1]
 CLASSES = {"one_word", "two_syllable", "phrase", "unaccented", "filtered", "section_scoped", "number"}
@@ -29,7 +29,7 @@ def test_generated_documents_look_real_and_are_deterministic():
 def test_benchmark_smoke(tmp_path):
     out = tmp_path / "bench"
     cp = subprocess.run(
-        [sys.executable, "-m", "archive_cli.bench", "--sizes", "20", "--queries", "1", "--skip-baselines", "--import-runs", "2",
+        [sys.executable, "-m", "tools.bench", "--sizes", "20", "--queries", "1", "--skip-baselines", "--import-runs", "2",
          "--no-drop-caches", "--corpus", str(REPO / "documents"), "--out", str(out)],
         capture_output=True, text=True, timeout=120, cwd=str(REPO))
     assert cp.returncode == 0, cp.stderr[-2000:]

@@ -1,5 +1,5 @@
 """The judged search query set is well-formed (the full evaluation is a command, not a test:
-``python -m archive_cli.evaluate search``)."""
+``python -m tools.evaluate search``)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_cli.evaluate import search as evaluate_search
+from tools.evaluate import search as evaluate_search
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "tests" / "gold" / "search_queries.json"

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from archive_cli.evaluate.legacy import accuracy, edit_distance
+from tools.evaluate.legacy import accuracy, edit_distance
 from archive_cli.ingest import extract
 
 # (subfolder, stem, expected encoding): one of each container and encoding, all small.

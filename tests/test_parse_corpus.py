@@ -66,7 +66,7 @@ def test_legacy_transcript_two_column_header(corpus):
 
 
 def test_every_tvpl_document_parses_and_round_trips(corpus):
-    # Every third file keeps the test quick; `python -m archive_cli.evaluate parse` covers the rest.
+    # Every third file keeps the test quick; `python -m tools.evaluate parse` covers the rest.
     files = sorted((corpus / "tvpl-md-tnt305/md").glob("*.md"))[::3]
     assert files
     start = time.perf_counter()

@@ -45,7 +45,7 @@ def listed(archive: Path) -> list[dict]:
 @posix_only
 def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path):
     folder = tmp_path / "in"
-    docs = make_docs(folder, 80)
+    docs = make_docs(folder, 240)
     archive = tmp_path / "a"
     rng = random.Random(20261126)
     kills = 0
@@ -159,7 +159,7 @@ def test_corrupt_index_is_detected_and_rebuilt(loaded):
 def test_outdated_schema_asks_for_reindex(loaded):
     path = loaded / "index" / "CURRENT"
     cur = json.loads(path.read_text())
-    cur["schema"] = 0
+    cur["version"] = "0" * 16
     path.write_text(json.dumps(cur))
     res = run(loaded, "search", "chuyen doi so")
     assert res.exit_code == 1 and "archive reindex" in res.stderr

@@ -178,27 +178,30 @@ def test_similar(arch):
 
 
 def test_words_meeting_only_where_the_title_meets_the_type_are_not_together(arch):
-    """The re-rank reads positions in the body: all_f starts with the title, type, number and
-    issuer, and the title's last word ("mưa") is not next to the type's first ("Kế hoạch")."""
-    from archive_cli.archive import Archive, _in_order
-    from archive_cli.index import Filters
-    from archive_cli.query import parse_query
+    """Passages stand apart in the index: the title's last word ("mưa") is not next to the type
+    line's first ("Kế hoạch"), though the head lines follow the title."""
+    from archive_cli.archive import Archive
+    from archive_cli.search import Filters
+    from archive_cli.search.planner import plan_search
+    from archive_cli.search.query import parse_query
+    from archive_cli.search.ranking import in_order
 
     root, ids = arch
-    res = Archive(root).index.search(parse_query("mua ke hoach"), Filters(), limit=10, page=1, sort="relevance",
+    res = Archive(root).index.search(plan_search(parse_query("mua ke hoach"), Filters()), limit=10,
                                      positions=("mua", "ke", "hoach"), positions_depth=10)
     hit = next(h for h in res.hits if h.id == ids["kh.txt"])
     where = {w: set(p) for w, p in hit.positions.items()}
-    assert where["mua"] and _in_order(where, ["ke", "hoach"])  # the body's own words are there
-    assert not _in_order(where, ["mua", "ke"])
+    assert where["mua"] and in_order(where, ["ke", "hoach"])  # the words are there
+    assert not in_order(where, ["mua", "ke"])
 
 
 def test_the_rerank_lifts_words_standing_together_above_a_higher_score(tmp_path):
     """BM25 alone ranks a short document repeating both words apart above a long one with them
     side by side once; the adjacency re-rank reverses that."""
     from archive_cli.archive import Archive
-    from archive_cli.index import Filters
-    from archive_cli.query import parse_query
+    from archive_cli.search import Filters
+    from archive_cli.search.planner import plan_search
+    from archive_cli.search.query import parse_query
 
     folder = tmp_path / "in"
     write(folder / "apart.txt", "THÔNG BÁO\nvề nhân sự\n\nNội dung: tổ trưởng; chức vụ; tổ phó; chức danh; tổ viên.\n")
@@ -207,7 +210,7 @@ def test_the_rerank_lifts_words_standing_together_above_a_higher_score(tmp_path)
     root = tmp_path / "a"
     res = run(root, "import", str(folder), "--jobs", "1", "--json")
     ids = {json.loads(line)["path"].rsplit("/", 1)[-1]: json.loads(line)["id"] for line in res.stdout.splitlines()}
-    base = Archive(root).index.search(parse_query("to chuc"), Filters(), limit=10, page=1, sort="relevance")
+    base = Archive(root).index.search(plan_search(parse_query("to chuc"), Filters()), limit=10)
     assert [h.id for h in base.hits] == [ids["apart.txt"], ids["beside.txt"]]
     final = json.loads(run(root, "search", "to chuc", "--json").stdout)["results"]
     assert [r["id"] for r in final] == [ids["beside.txt"], ids["apart.txt"]]

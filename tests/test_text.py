@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive_cli.query import Number, Phrase, Word, parse_query
+from archive_cli.search.query import Number, Phrase, Word, parse_query
 from archive_cli.text.analysis import folded, looks_like_number, number_key, tokens
 from archive_cli.text.normalize import canon_tones, fold, has_diacritics, normalize
 

@@ -75,7 +75,7 @@ def filter_options(fn):
     @functools.wraps(fn)
     def wrapper(*args, doc_type, issuer, number, date_from, date_to, year, section, tags, **kwargs):
         from ..doctypes import canonical_type
-        from ..index import Filters
+        from ..search.filters import Filters
 
         if doc_type and canonical_type(doc_type) is None:
             raise click.BadParameter(_("unknown document type {value!r}.").format(value=doc_type), param_hint="--type")

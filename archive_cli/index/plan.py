@@ -1,123 +1,118 @@
-"""The parsed query and filters as a plan for :mod:`.engine`: which fields and terms, scored how.
+"""What a search asks of an index, as engine-neutral nodes.
 
-Index terms are analysed by :mod:`.fields`; the words here go through the same functions, so a
-query term and an index term agree by construction.
+The query language (:mod:`archive_cli.search.query`) is planned into these by
+:mod:`archive_cli.search.planner`; each engine compiles them into its own queries (the Whoosh
+engine into ``whoosh.query`` objects). Words arrive analysed: ``word`` is an exact view when
+``exact``, else a folded view, and an engine indexes both views of every word at the same
+position, so it never needs to know which one it was given except to report it.
+
+Fields a node can name:
+
+- ``text``: every word of the document (title, head lines, preamble, sections);
+- ``title``, ``issuer``: the words of those fields only;
+- keys (``Key``): ``id``, ``number`` (number keys), ``cites`` (number keys cited), ``type``, ``year``,
+  ``tag``, ``issuer_word`` (folded issuer words), ``kind`` (section kinds present);
+- ``issued`` (``Range``): the ISO date.
 """
 from __future__ import annotations
 
-from ..query import Filter, Not, Number, Or, Phrase, Query, Word
-from ..text.analysis import folded, number_key, tokens
-from . import Filters
-from . import engine as e
+from dataclasses import dataclass
 
-# Scoring weights: a typed number finds its document first; title and adjacency lift the rest.
-NUMBER_BOOST = 50.0
-CITES_BOOST = 5.0
-TITLE_BOOST = 1.5
-EXACT_BOOST = 0.3
+TEXT_FIELDS = ("text", "title", "issuer")
+KEY_FIELDS = ("id", "number", "cites", "type", "year", "tag", "issuer_word", "kind")
 
 
-def _word(w: Word):
-    if w.field in ("title", "issuer"):
-        # No exact title/issuer field: the folded term there, plus the exact word somewhere.
-        f = e.Term(f"{w.field}_f", w.folded)
-        return e.All((f, e.Term("all_x", w.text))) if w.exact else f
-    return e.Term("all_x", w.text) if w.exact else e.Term("all_f", w.folded)
+@dataclass(frozen=True)
+class Word:
+    """A word in a text field; scored."""
+
+    word: str
+    field: str = "text"
+    exact: bool = False
+    boost: float = 1.0
 
 
-def _phrase(p: Phrase):
-    fwords = tuple(w.folded for w in p.words)
-    if p.field in ("title", "issuer"):
-        return e.All(tuple(e.Term(f"{p.field}_f", f) for f in fwords))
-    parts = [e.Phrase("all_f", fwords)]
-    parts += [e.Term("all_x", w.text) for w in p.words if w.exact]
-    return e.All(tuple(parts)) if len(parts) > 1 else parts[0]
+@dataclass(frozen=True)
+class Phrase:
+    """Words standing side by side, in order, inside one passage of a text field; scored."""
+
+    words: tuple[str, ...]
+    field: str = "text"
+    boost: float = 1.0
 
 
-def _number(n: Number):
-    parts = [e.Term("numkey", n.key, NUMBER_BOOST), e.Term("cites", n.key, CITES_BOOST)]
-    toks = tuple(folded(tokens(n.raw)))
-    if len(toks) > 1:
-        # The number written in the text but not recognised as a citation still counts, lower.
-        parts.append(e.Phrase("all_f", toks))
-    return e.Any(tuple(parts))
+@dataclass(frozen=True)
+class Key:
+    """A whole-value key of a document (its number, type, a tag …); scored as ``boost``."""
+
+    field: str
+    value: str
+    boost: float = 1.0
 
 
-def _node(node):
-    if isinstance(node, Word):
-        return _word(node)
-    if isinstance(node, Phrase):
-        return _phrase(node)
-    if isinstance(node, Number):
-        return _number(node)
-    if isinstance(node, Or):
-        return e.Any(tuple(_node(n) for n in node.nodes))
-    if isinstance(node, Not):
-        return e.Not(_node(node.node))
-    raise TypeError(node)
+@dataclass(frozen=True)
+class Range:
+    """``lo <= value <= hi`` on an ordered key (``issued``)."""
+
+    field: str
+    lo: str
+    hi: str
 
 
-def _in_section(node, section: str):
-    """``node`` restricted to matches inside sections of ``section`` kind: every positive word
-    must also be in that kind's text; OR applies it to each alternative. Numbers and NOT are
-    left as they are (a number names a document, not a passage)."""
-    if isinstance(node, (Word, Phrase)):
-        words = node.words if isinstance(node, Phrase) else (node,)
-        return e.All((_node(node), *(e.InSection("all_f", w.folded, section) for w in words)))
-    if isinstance(node, Or):
-        return e.Any(tuple(_in_section(n, section) or _node(n) for n in node.nodes))
-    return None
+@dataclass(frozen=True)
+class All:
+    nodes: tuple
 
 
-def _filters(filters: Filters, query: Query) -> tuple[list, str | None]:
-    from ..doctypes import type_key
-    from ..text.normalize import folded_key
-
-    parts: list = []
-    doc_type, tags, year, section = filters.doc_type, list(filters.tags), filters.year, filters.section
-    for c in query.clauses:
-        if isinstance(c, Filter):
-            if c.field == "type":
-                doc_type = c.value
-            elif c.field == "tag":
-                tags.append(c.value)
-            elif c.field == "year" and c.value.isdigit():
-                year = int(c.value)
-            elif c.field == "section":
-                section = c.value
-    if doc_type:
-        parts.append(e.Term("type", type_key(doc_type)))
-    if filters.issuer:
-        parts.extend(e.Term("issuer_f", t) for t in folded(tokens(filters.issuer)))
-    if filters.number:
-        parts.append(e.Term("numkey", number_key(filters.number)))
-    if year:
-        parts.append(e.Term("year", str(year)))
-    if filters.date_from or filters.date_to:
-        parts.append(e.Range("issued", filters.date_from or "0000", filters.date_to or "9999"))
-    parts.extend(e.Term("tags", folded_key(t)) for t in tags)
-    return parts, section
+@dataclass(frozen=True)
+class Any:
+    nodes: tuple
 
 
-def build_plan(query: Query, filters: Filters):
-    """(scoring plan, filter plan or None) for the parsed query and the filters."""
-    filter_parts, section = _filters(filters, query)
-    musts, shoulds = [], []
-    plain = [c for c in query.clauses if isinstance(c, Word) and c.field is None]
-    for c in query.clauses:
-        if isinstance(c, Filter):
-            continue
-        node = (_in_section(c, section) if section else None) or _node(c)
-        musts.append(node)
-        if isinstance(c, Word) and c.field is None:
-            shoulds.append(e.Term("title_f", c.folded, TITLE_BOOST))
-            # Exact forms of an unaccented word ("ma" itself before "má") decide the order of
-            # one- and two-word queries; longer ones are ordered by adjacency.
-            if not c.exact and len(plain) <= 2:
-                shoulds.append(e.Term("all_x", c.text, EXACT_BOOST))
-    if query.is_empty:
-        # no words: the documents that have such a section at all when one is asked for
-        musts.insert(0, e.HasSection(section) if section else e.Every())
-    base = e.All(tuple(musts)) if len(musts) > 1 else musts[0]
-    plan = e.Maybe(base, e.Any(tuple(shoulds))) if shoulds else base
-    return plan, (e.All(tuple(filter_parts)) if filter_parts else None)
+@dataclass(frozen=True)
+class Not:
+    """Inside ``All``: removes the documents ``node`` matches."""
+
+    node: object
+
+
+@dataclass(frozen=True)
+class Maybe:
+    """``base``'s documents, with ``extra``'s score added where it also matches."""
+
+    base: object
+    extra: object
+
+
+@dataclass(frozen=True)
+class Every:
+    """Every document."""
+
+
+@dataclass(frozen=True)
+class InSection:
+    """``node`` (a Word or Phrase of the ``text`` field) standing inside a top-level section of
+    ``kind`` (one of :data:`~archive_cli.index.records.SECTION_KINDS`); a phrase as one
+    occurrence inside one section."""
+
+    node: object
+    kind: str
+
+
+@dataclass(frozen=True)
+class Search:
+    """A whole request: ``query`` ranks, ``filters`` (unscored) restrict."""
+
+    query: object
+    filters: object | None = None
+
+
+def has_section(node) -> bool:
+    """Whether an ``InSection`` stands anywhere under ``node``."""
+    if isinstance(node, InSection):
+        return True
+    if isinstance(node, (All, Any)):
+        return any(has_section(n) for n in node.nodes)
+    if isinstance(node, Maybe):
+        return has_section(node.base)
+    return False

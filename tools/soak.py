@@ -1,6 +1,6 @@
 """Soak test: hundreds of SIGKILLs during imports by two writers while readers search.
 
-    python -m archive_cli.soak --kills 300 --docs 200 --readers 3
+    python -m tools.soak --kills 300 --docs 200 --readers 3
 
 Prints a JSON report: kills, reader operations and failures, documents lost or duplicated,
 and whether the final `check` is clean. POSIX only (SIGKILL). Not part of the quick suite.

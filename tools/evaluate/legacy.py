@@ -1,4 +1,4 @@
-"""``python -m archive_cli.evaluate legacy``: how well legacy TCVN3/VNI files come out as Unicode.
+"""``python -m tools.evaluate legacy``: how well legacy TCVN3/VNI files come out as Unicode.
 
 For each real document in ``legacy-viparse/{tcvn3,vni}/`` the sidecar JSON names a ground-truth
 transcript. Character accuracy = 1 − CER, where CER = edit distance / length of the truth, both
@@ -169,8 +169,8 @@ def _documents(corpus: Path) -> list[tuple[Path, Path, str]]:
 
 
 def run_legacy(corpus: Path, synthetic: bool = False) -> dict:
-    from ..errors import IngestError
-    from ..ingest import extract
+    from archive_cli.errors import IngestError
+    from archive_cli.ingest import extract
 
     rows = []
     for path, truth_path, declared in _documents(corpus) + (_synthetic(corpus) if synthetic else []):
@@ -210,8 +210,8 @@ def run_legacy(corpus: Path, synthetic: bool = False) -> dict:
 
 
 def run_all(corpus: Path) -> dict:
-    from ..errors import IngestError
-    from ..ingest import extract
+    from archive_cli.errors import IngestError
+    from archive_cli.ingest import extract
 
     ok: Counter[str] = Counter()
     failed: Counter[str] = Counter()
@@ -241,7 +241,7 @@ def _folder(rel: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(prog="python -m archive_cli.evaluate legacy", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m tools.evaluate legacy", description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--all-corpus", action="store_true", help="extract every corpus file and count outcomes")

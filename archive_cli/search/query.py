@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text.analysis import looks_like_number, number_key, tokens
-from .text.normalize import fold, normalize
+from ..text.analysis import looks_like_number, number_key, tokens
+from ..text.normalize import fold, normalize
 
 MAX_QUERY_LENGTH = 1000
 
@@ -109,7 +109,7 @@ _TOKEN_RE = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<quoted>[^"
 
 
 def _words(text: str, field: str | None) -> list[Word]:
-    from .text.normalize import has_diacritics
+    from ..text.normalize import has_diacritics
 
     return [Word(t, has_diacritics(t), field) for t in tokens(text)]
 

@@ -1,4 +1,4 @@
-"""Evaluation commands: ``python -m archive_cli.evaluate parse|legacy|search``.
+"""Evaluation commands: ``python -m tools.evaluate parse|legacy|search``.
 
 Each sub-command lives in its own module with ``main(argv: list[str]) -> int``.
 """

@@ -1,4 +1,4 @@
-"""``python -m archive_cli.evaluate search``: search quality against the judged query set.
+"""``python -m tools.evaluate search``: search quality against the judged query set.
 
 Reads ``tests/gold/search_queries.json``::
 
@@ -53,7 +53,7 @@ def resolve_path(rel: str, corpus: Path) -> Path:
 
 
 def make_filters(spec: dict[str, Any]):
-    from ..search import Filters
+    from archive_cli.search import Filters
 
     tags = spec.get("tag") or spec.get("tags") or ()
     if isinstance(tags, str):
@@ -117,7 +117,7 @@ def score(relevant: list[str], ranked: list[str | None]) -> tuple[float, float, 
 
 def evaluate(gold: dict[str, Any], corpus: Path, archive_dir: Path | None = None,
              only: set[str] | None = None) -> dict[str, Any]:
-    from ..archive import Archive
+    from archive_cli.archive import Archive
 
     tmp = None
     if archive_dir is None:
@@ -220,7 +220,7 @@ def _print(result: dict[str, Any], show_top: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(prog="python -m archive_cli.evaluate search",
+    ap = argparse.ArgumentParser(prog="python -m tools.evaluate search",
                                  description="Search quality (recall@10, MRR) on the judged query set.")
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="query file (default: %(default)s)")
     ap.add_argument("--corpus", type=Path, default=None,

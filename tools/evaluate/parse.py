@@ -1,4 +1,4 @@
-"""``python -m archive_cli.evaluate parse``: parser accuracy against the hand-labelled gold set.
+"""``python -m tools.evaluate parse``: parser accuracy against the hand-labelled gold set.
 
 Reads ``tests/gold/parse_gold.json`` (a list of {"path", "doc_type", "number", "issuer", "place",
 "issued", "title", "signer", "sections", "references", "notes"}), parses each corpus file the way
@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..model import ParsedDocument
-from ..text.normalize import fix_lookalikes, nfc, normalize
+from archive_cli.model import ParsedDocument
+from archive_cli.text.normalize import fix_lookalikes, nfc, normalize
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_GOLD = REPO / "tests" / "gold" / "parse_gold.json"
@@ -67,7 +67,7 @@ def _field_ok(name: str, gold: Any, got: Any) -> bool:
 
 def load_text(corpus: Path, rel: str) -> tuple[str, bool, dict[str, Any]]:
     """(text, markdown, hints) for one corpus file, as import would see it."""
-    from ..ingest import extract
+    from archive_cli.ingest import extract
 
     path = corpus / rel
     try:
@@ -88,7 +88,7 @@ def _section_key(number: Any, heading: Any) -> str:
 
 
 def evaluate(gold: list[dict[str, Any]], corpus: Path) -> dict[str, Any]:
-    from ..parse import parse
+    from archive_cli.parse import parse
 
     counts = {f: [0, 0] for f in EXACT + FUZZY}
     sec_ok = sec_total = 0
@@ -191,7 +191,7 @@ def _print(result: dict[str, Any], worst: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(prog="python -m archive_cli.evaluate parse",
+    ap = argparse.ArgumentParser(prog="python -m tools.evaluate parse",
                                  description="Parser accuracy against tests/gold/parse_gold.json.")
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--corpus", type=Path,

@@ -4,10 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Section
 from .query import Word
-from .text.analysis import fold_token
-from .text.normalize import normalize
+from ..text.analysis import fold_token
+from ..text.normalize import normalize
 
 _WORD_RE = re.compile(r"\w+")
 _MD_MARK_RE = re.compile(r"^#{1,6}\s+", re.M)
@@ -94,12 +93,6 @@ def make_snippet(text: str, words: list[Word], width: int = 220) -> Snippet:
                    list(dict.fromkeys(t.lower() for t in terms)))
 
 
-def section_text(section: Section) -> str:
-    parts = [f"{section.number or ''} {section.heading}", section.text]
-    parts.extend(section_text(c) for c in section.children)
-    return "\n".join(parts)
-
-
 @dataclass
 class Span:
     kind: str
@@ -115,16 +108,12 @@ class SectionSpans(list):
         self.body = body
 
 
-def split_sections(body: str, secmap: list) -> SectionSpans | None:
-    """Cut ``body`` at the heading lines of ``secmap`` ([kind, label, line] in order); None when
-    a heading is not found (the file was edited after indexing)."""
-    starts = []
-    pos = 0
-    for _kind, _label, line in secmap:
-        i = body.find(line, pos)
-        if i < 0:
-            return None
-        starts.append(i)
-        pos = i + len(line)
-    ends = starts[1:] + [len(body)]
-    return SectionSpans(body, [Span(k, label, body[a:b]) for (k, label, _l), a, b in zip(secmap, starts, ends)])
+def section_spans(body: str) -> SectionSpans:
+    """A stored body cut into its top-level sections (read back from its Markdown headings,
+    as the store reads them), each with its kind and label."""
+    from ..export import number_label, section_markdown
+    from ..parse import outline_from_markdown
+
+    _preamble, sections = outline_from_markdown(body)
+    return SectionSpans(body, [Span(s.kind, " ".join(x for x in (number_label(s), s.heading) if x), section_markdown(s))
+                               for s in sections])

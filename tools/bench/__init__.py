@@ -1,4 +1,4 @@
-"""The archive-cli benchmark (SPEC §8): ``python -m archive_cli.bench``.
+"""The archive-cli benchmark (SPEC §8): ``python -m tools.bench``.
 
 Builds realistic corpora of N documents (see :mod:`.corpus`), then measures, in one invocation
 on the same files, our tool beside baselines:
@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from . import corpus
-from ..fsutil import tree_bytes
+from archive_cli.fsutil import tree_bytes
 from .measure import drop_caches, run_measured, stats_ms, timed
 
 TARGETS = {
@@ -132,7 +132,7 @@ def machine_info(args_line: list[str]) -> dict:
         "ripgrep": _tool_version(["rg", "--version"]), "recoll": _tool_version(["recollq", "-v"]),
         "root": hasattr(os, "geteuid") and os.geteuid() == 0,
         "load_average_at_start": _load(),
-        "command": " ".join([Path(sys.executable).name, "-m", "archive_cli.bench", *args_line]),
+        "command": " ".join([Path(sys.executable).name, "-m", "tools.bench", *args_line]),
         "archive_command": " ".join(archive_cmd()),
     }
 
@@ -518,7 +518,7 @@ def markdown(report: dict) -> str:
 
 # --- main ------------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None):
-    ap = argparse.ArgumentParser(prog="python -m archive_cli.bench", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes (default 1000,10000)")
     ap.add_argument("--out", type=Path, help="work folder, kept (default: a temporary folder, removed)")
     ap.add_argument("--queries", type=int, default=7, help="warm repetitions per query class (default 7)")

@@ -1,0 +1,132 @@
+"""The per-file half of an import: read → extract → parse → analyse → store (SPEC §3, §7).
+
+:func:`prepare` needs no lock and runs in worker processes: reading, decoding, parsing, the
+index record's analysis, and the content-addressed store writes (idempotent). The pipeline
+(:mod:`.pipeline`) then decides duplicates and indexes, in order. Every failure becomes a
+per-file result with one sentence.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import ArchiveError, IngestError
+from ..i18n import _
+from ..model import Document, Source
+from .files import read_bytes
+
+
+@dataclass
+class Prepared:
+    path: str
+    id: str | None = None
+    sha256: str | None = None
+    doc: Document | None = None
+    record: object | None = None  # IndexRecord; its stamp filled in by the writer if empty
+    exists: bool = False  # the store already holds this content
+    error: str | None = None
+
+
+def build_document(name: str, data: bytes, sha256: str, doc_id: str, tags: tuple[str, ...] = ()) -> Document:
+    """Extract and parse one file's bytes into a Document (pure; raises IngestError)."""
+    from ..ingest import extract
+    from ..parse import parse
+
+    ex = extract(name, data)
+    hints = dict(ex.metadata)
+    extra_tags = hints.pop("tags", None) or []
+    if isinstance(extra_tags, str):
+        extra_tags = [extra_tags]
+    src = hints.get("source")
+    if ex.markdown and isinstance(src, dict) and src.get("sha256"):
+        # Our own `export --format md`: the body is already clean, its headings are the
+        # outline; read it as the store does so the round trip gives the same document.
+        from ..parse import from_store
+
+        parsed = from_store(hints, ex.text)
+    else:
+        parsed = parse(ex.text, markdown=ex.markdown, hints=hints)
+    if not parsed.body.strip():
+        raise IngestError(_("no text found in the file"))
+    source = Source(
+        filename=os.path.basename(name), format=ex.format, encoding=ex.encoding, sha256=sha256,
+        size=len(data), imported=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+    )
+    all_tags = list(dict.fromkeys([*map(str, extra_tags), *tags]))
+    return Document(id=doc_id, parsed=parsed, source=source, tags=all_tags)
+
+
+def prepare(path: str, root: str, max_bytes: int, tags: tuple[str, ...] = (),
+            write: bool = True) -> Prepared:
+    """Read, parse and analyse one file; write its original and store file when ``write``.
+
+    Safe in a worker process: store writes are atomic and content-addressed, so two workers with
+    the same bytes write the same file. The writer process decides duplicates and indexes.
+    """
+    from ..index.records import record_for
+    from ..store import Store, content_hash, id_for
+
+    try:
+        data = read_bytes(path, max_bytes)
+        sha = content_hash(data)
+        doc_id = id_for(sha)
+        store = Store(Path(root))
+        if store.exists(doc_id):
+            return Prepared(path, doc_id, sha, exists=True)
+        doc = build_document(path, data, sha, doc_id, tags)
+        stamp = ""
+        if write:
+            from ..fsutil import CAN_SYNC_BATCH
+
+            # Durable later, in one go: the writer syncs the batch before indexing it.
+            durable = not CAN_SYNC_BATCH
+            store.write_original(sha, data, durable)
+            stamp = store.write(doc, durable).stamp
+        return Prepared(path, doc_id, sha, doc=doc, record=record_for(doc, stamp))
+    except ArchiveError as exc:
+        return Prepared(path, error=str(exc))
+    except RecursionError:
+        return Prepared(path, error=_("the document is nested too deeply to read"))
+    except MemoryError:
+        return Prepared(path, error=_("the document is too large to read in memory"))
+    except Exception as exc:  # a reader library failing on odd bytes is a per-file failure
+        return Prepared(path, error=_("the file could not be read ({kind}: {msg})").format(
+            kind=type(exc).__name__, msg=str(exc).splitlines()[0][:120] if str(exc) else "no detail"))
+
+
+def watch_parent(pid: int, interval: float = 0.5) -> None:
+    """Worker initializer: exit when the importing process ``pid`` is gone.
+
+    A SIGKILLed import would otherwise leave its workers idle forever: each holds the write end
+    of its own task queue (so it never reads end-of-file), and the forkserver that started them
+    waits for them. POSIX only (on Windows ``os.kill(pid, 0)`` would terminate the process)."""
+    if os.name != "posix":
+        return
+    import threading
+    import time
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except (ProcessLookupError, PermissionError):  # PermissionError: pid reused by another user
+            return True
+        try:  # killed but not yet reaped by its own parent: a zombie (Linux)
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+        except (OSError, IndexError):
+            return False
+
+    def watch() -> None:
+        while not gone():
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="watch-parent").start()
+
+
+def prepare_many(paths: list[str], root: str, max_bytes: int, tags: tuple[str, ...] = (),
+                 write: bool = True) -> list[Prepared]:
+    """:func:`prepare` for a chunk of files: one task per chunk keeps inter-process traffic low."""
+    return [prepare(p, root, max_bytes, tags, write) for p in paths]

@@ -1,0 +1,322 @@
+"""The Whoosh engine: an archive's index in its ``index`` folder (SPEC §5b).
+
+Layout::
+
+    index/CURRENT       {"generation": "g000003", "version": "<schema fingerprint>"}, replaced atomically
+    index/g000003/      a Whoosh index
+
+Everything here goes through Whoosh's public API: the schema and analyzers of :mod:`.schema` and
+:mod:`.analysis`, ``whoosh.query`` objects (:mod:`.queries`), searchers and collectors (a wrapping
+collector for section scope, :mod:`.sections`), BM25F, and the writer. ``rebuild`` builds a new
+generation beside the live one and swaps CURRENT, so a failed rebuild leaves the old index
+working, and an index of another schema version is rebuilt rather than misread.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import struct
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+
+from ...errors import IndexProblem
+from ...fsutil import atomic_write
+from ...i18n import _
+from .. import IndexHit, IndexResults, IndexState
+from ..plan import Search, has_section
+from ..records import IndexRecord
+
+#: The writer's memory for postings before it sorts them to disk (per process).
+WRITER_MB = 256
+
+#: What reading a truncated, garbled or vanished index file raises.
+DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, zlib.error, struct.error, pickle.UnpicklingError)
+
+
+def _schema_and_version():
+    from .schema import make_schema, schema_version
+
+    schema = make_schema()
+    return schema, schema_version(schema)
+
+
+class WhooshIndex:
+    def __init__(self, path: Path, *, wait: float = 5.0, procs: int = 1) -> None:
+        self.path = path
+        self.wait = wait
+        #: Writer processes (Whoosh's MpWriter) for rebuilds and large batches.
+        self.procs = procs
+        self._ix = None
+
+    @cached_property
+    def version(self) -> str:
+        return _schema_and_version()[1]
+
+    # --- generations -------------------------------------------------------------------------
+    def _current(self) -> dict | None:
+        try:
+            data = json.loads((self.path / "CURRENT").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (ValueError, OSError, UnicodeDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _folder(self) -> Path:
+        """The live generation's folder, or the IndexProblem that names the fix."""
+        cur = self._current()
+        if cur is None:
+            raise IndexProblem(_("The index is missing; run `archive reindex` to rebuild it from the store."))
+        if cur.get("version") != self.version or not isinstance(cur.get("generation"), str):
+            raise IndexProblem(_("The index was built by another version of archive-cli; run `archive reindex` to rebuild it."))
+        return self.path / cur["generation"]
+
+    def _open(self):
+        if self._ix is None:
+            folder = self._folder()
+            from whoosh import index as windex
+
+            try:
+                self._ix = windex.open_dir(str(folder))
+            except Exception as exc:  # any failure to open is the same problem for the user
+                raise IndexProblem(_("The index will not open ({reason}); run `archive check --repair` to rebuild it.").format(
+                    reason=type(exc).__name__)) from None
+        return self._ix
+
+    def state(self) -> IndexState:
+        cur = self._current()
+        if cur is None:
+            return IndexState("missing", _("The index is missing."))
+        if cur.get("version") != self.version or not isinstance(cur.get("generation"), str):
+            return IndexState("outdated", _("The index was built by another version of archive-cli."))
+        try:
+            with self._searcher() as s:
+                s.doc_count()
+        except IndexProblem as exc:
+            return IndexState("broken", str(exc))
+        return IndexState("ok")
+
+    def create(self) -> None:
+        if self._current() is None:
+            self._new_generation([])
+
+    def rebuild(self, records: Iterable[IndexRecord]) -> int:
+        return self._new_generation(records)
+
+    def _new_generation(self, records: Iterable[IndexRecord]) -> int:
+        import shutil
+
+        from whoosh import index as windex
+
+        from .schema import document_fields
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        live = (self._current() or {}).get("generation")
+        existing = sorted(p.name for p in self.path.glob("g[0-9]*") if p.is_dir())
+        gen = f"g{int(existing[-1][1:]) + 1 if existing else 1:06d}"
+        gdir = self.path / gen
+        shutil.rmtree(gdir, ignore_errors=True)
+        gdir.mkdir()
+        schema, version = _schema_and_version()
+        ix = windex.create_in(str(gdir), schema)
+        count = 0
+        with _writing(ix, self.wait, self.procs) as w:
+            for r in records:
+                w.add_document(**document_fields(r))
+                count += 1
+        _fsync_tree(gdir)
+        atomic_write(self.path / "CURRENT", json.dumps({"generation": gen, "version": version}).encode())
+        self._ix = None
+        # Keep the generation just replaced (a reader may still be using it); drop the others,
+        # including half-built ones left by a killed rebuild.
+        for name in existing:
+            if name not in (gen, live):
+                shutil.rmtree(self.path / name, ignore_errors=True)
+        return count
+
+    # --- writing -----------------------------------------------------------------------------
+    def add(self, records: Iterable[IndexRecord]) -> int:
+        from .schema import document_fields
+
+        ix = self._open()
+        count = 0
+        records = list(records)
+        procs = self.procs if len(records) >= 1000 else 1
+        with _writing(ix, self.wait, procs) as w:
+            for r in records:
+                w.update_document(**document_fields(r))
+                count += 1
+        _fsync_tree(Path(ix.storage.folder))
+        return count
+
+    def delete(self, ids: Iterable[str]) -> int:
+        ix = self._open()
+        count = 0
+        with _writing(ix, self.wait, 1) as w:
+            for doc_id in ids:
+                count += w.delete_by_term("id", doc_id)
+        _fsync_tree(Path(ix.storage.folder))
+        return count
+
+    # --- reading -----------------------------------------------------------------------------
+    @contextmanager
+    def _searcher(self):
+        """A fresh searcher (never ``refresh()``: SPEC §5b). A writer may delete merged segment
+        files between our reading the table of contents and opening them: open again from the
+        newer one, a few times, before giving up."""
+        from whoosh import scoring
+
+        for attempt in range(5):
+            try:
+                s = self._open().searcher(weighting=scoring.BM25F())
+                break
+            except IndexProblem:
+                raise
+            except DAMAGE as exc:
+                self._ix = None
+                if attempt == 4:
+                    raise IndexProblem(_("The index will not open ({reason}); run `archive check --repair` to rebuild it.").format(
+                        reason=type(exc).__name__)) from None
+                time.sleep(0.05 * (attempt + 1))
+        try:
+            yield s
+        except IndexProblem:
+            raise
+        except DAMAGE as exc:  # found while reading: a truncated or garbled file
+            raise IndexProblem(_("The index is damaged ({reason}); run `archive check --repair` to rebuild it.").format(
+                reason=type(exc).__name__)) from None
+        finally:
+            s.close()
+
+    def search(self, request: Search, *, limit: int, offset: int = 0, sort: str = "relevance",
+               positions: tuple[str, ...] = (), positions_depth: int = 0) -> IndexResults:
+        """The hits at ranks ``offset`` to ``offset + limit`` and the exact total. The first
+        ``positions_depth`` hits of the page carry where each of ``positions`` stands."""
+        from whoosh import collectors, sorting
+
+        from .queries import compile_search
+        from .sections import SectionCollector, SectionPredicate
+
+        q = compile_search(request)
+        scoped = has_section(request.query)
+        want = max(offset + limit, 1)
+        with self._searcher() as s:
+            if sort == "date":
+                c = collectors.SortingCollector(sorting.FieldFacet("issued", reverse=True), limit=want)
+            elif scoped:
+                # the wrapper counts what it lets through, so it must see every match
+                c = collectors.TopCollector(want, usequality=False, replace=0)
+            else:
+                c = collectors.TopCollector(want)
+            if scoped:
+                from .analysis import VietnameseTokenizer
+
+                c = SectionCollector(c, SectionPredicate(request.query, VietnameseTokenizer().range_size))
+            s.search_with_collector(q, c)
+            res = c.results()
+            total = len(res)
+            page = [(score, docnum) for docnum, score in res.items()][offset:offset + limit]
+            hits = [IndexHit(f["id"], float(score) if sort != "date" else 0.0, f)
+                    for score, docnum in page for f in [s.stored_fields(docnum)]]
+            if positions and positions_depth:
+                docnums = [d for _s, d in page[:positions_depth]]
+                where = {w: self._positions(s, w, docnums) for w in dict.fromkeys(positions)}
+                for d, h in zip(docnums, hits):
+                    h.positions = {w: found[d] for w, found in where.items() if d in found}
+            return IndexResults(total=total, hits=hits)
+
+    @staticmethod
+    def _positions(searcher, word: str, docnums: list[int]) -> dict[int, list[int]]:
+        """Where ``word`` stands in each of ``docnums`` that has it."""
+        from whoosh.reading import TermNotFound
+
+        try:
+            m = searcher.postings("text", word)
+        except TermNotFound:
+            return {}
+        out = {}
+        for d in sorted(docnums):
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+            if m.is_active() and m.id() == d:
+                out[d] = list(m.value_as("positions"))
+        return out
+
+    def stamps(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Each indexed document's stamp; only of ``ids`` when given."""
+        with self._searcher() as s:
+            if ids is None:
+                return {f["id"]: f.get("stamp", "") for f in s.reader().all_stored_fields()}
+            out = {}
+            for doc_id in ids:
+                f = s.document(id=doc_id)
+                if f is not None:
+                    out[doc_id] = f.get("stamp", "")
+            return out
+
+    def documents(self) -> Iterator[dict]:
+        with self._searcher() as s:
+            yield from s.reader().all_stored_fields()
+
+    def doc_frequencies(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(documents in the index, how many contain each word)."""
+        with self._searcher() as s:
+            r = s.reader()
+            return s.doc_count(), {w: r.doc_frequency("text", w) for w in words}
+
+    def suggest(self, word: str, limit: int = 3) -> list[str]:
+        """Indexed folded words within two edits of ``word`` (same first letter), commonest
+        first."""
+        from ...text.normalize import fold
+
+        with self._searcher() as s:
+            found = s.suggest("text", word, limit=limit * 4, maxdist=2, prefix=1)
+            return [w for w in found if w != word and fold(w) == w][:limit]
+
+
+@contextmanager
+def _writing(ix, wait: float, procs: int = 1):
+    """A Whoosh writer used the way SPEC §5b asks: ``ix.writer(timeout=…)``, errors while adding
+    cancel it, never a cancel followed by a commit. ``procs > 1``: Whoosh's multiprocessing
+    writer, each process writing a segment of its own."""
+    from whoosh.index import LockError
+
+    kwargs = dict(timeout=wait, limitmb=WRITER_MB)
+    if procs > 1:
+        kwargs.update(procs=procs, multisegment=True)
+    try:
+        w = ix.writer(**kwargs)
+    except LockError:
+        raise IndexProblem(_("The index is locked by another writer; try again later.")) from None
+    try:
+        yield w
+    except BaseException:
+        w.cancel()
+        raise
+    w.commit()
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Whoosh does not fsync (SPEC §5b): flush its files and the folder after a commit."""
+    from ...fsutil import fsync_dir
+
+    for p in folder.iterdir():
+        if p.is_file() and not p.name.endswith("LOCK"):
+            try:
+                fd = os.open(p, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                os.fsync(fd)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+    fsync_dir(folder)

@@ -1,0 +1,168 @@
+"""Searching an archive: the query language, planned, sent to the index, ranked, with snippets
+and suggestions (SPEC §5). The same for every engine; the index is whatever the archive opened."""
+from __future__ import annotations
+
+from ..errors import QueryError
+from ..i18n import _
+from ..index import SearchIndex
+from ..model import Document
+from ..store import Store
+from ..text.analysis import number_key
+from .filters import Filters
+from .planner import plan_key, plan_search
+from .query import MAX_QUERY_LENGTH, Query, Word, parse_query
+from .ranking import RERANK_DEPTH, adjacent_runs, literal_words, rerank
+from .results import CitedDocument, Hit, RefsReport, SearchResult
+
+#: Everything, for listings and exports (an engine pages through it).
+ALL = 10**9
+
+
+def validate(query: str, filters: Filters) -> Query:
+    """The parsed query, or the QueryError (a usage error) that says why it cannot run."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(_("The query is {n} characters long; the limit is {limit}.").format(
+            n=len(query), limit=MAX_QUERY_LENGTH))
+    q = parse_query(query)
+    if q.is_empty and filters.is_empty() and not q.clauses:
+        raise QueryError(_("The query has no words to search for."))
+    return q
+
+
+class SearchService:
+    def __init__(self, store: Store, index: SearchIndex) -> None:
+        self.store = store
+        self.index = index
+
+    def search(self, query: str, *, filters: Filters | None = None, limit: int = 10, page: int = 1,
+               sort: str = "relevance", snippets: bool = True, suggest: bool = True) -> SearchResult:
+        filters = filters or Filters()
+        q = validate(query, filters)
+        request = plan_search(q, filters)
+        page = max(page, 1)
+        runs = adjacent_runs(q) if sort == "relevance" else []
+        literal = literal_words(q) if sort == "relevance" else []
+        if runs or literal:
+            # The best RERANK_DEPTH candidates are re-ranked (.ranking); the page is then cut
+            # from that order.
+            res = self.index.search(request, limit=max(page * limit, RERANK_DEPTH), sort=sort,
+                                    positions=tuple(w for r in runs for w in r), positions_depth=RERANK_DEPTH)
+            head = rerank(res.hits[:RERANK_DEPTH], runs, literal, self._body)
+            found = (head + res.hits[RERANK_DEPTH:])[(page - 1) * limit:page * limit]
+        else:
+            res = self.index.search(request, limit=limit, offset=(page - 1) * limit, sort=sort)
+            found = res.hits
+        words = q.positive_words()
+        hits = []
+        for ih in found:
+            hit = Hit.from_fields(ih.id, ih.score, ih.fields)
+            if snippets and not self._annotate(hit, words, filters):
+                continue  # store and index disagree; `check` reports it
+            hits.append(hit)
+        result = SearchResult(query=query, total=res.total, hits=hits, page=page)
+        if res.total == 0 and suggest:
+            result.suggestions = self._suggestions(q, filters)
+            result.drop_filters = self._droppable_filters(q, filters)
+        return result
+
+    def _body(self, doc_id: str) -> str | None:
+        try:
+            return self.store.read_body(doc_id)
+        except (OSError, ValueError):
+            return None
+
+    def _annotate(self, hit: Hit, words: list[Word], filters: Filters) -> bool:
+        """Matched sections and a snippet from the stored body; False when it cannot be read."""
+        from .snippets import has_match, make_snippet, section_spans
+
+        try:
+            spans = section_spans(self.store.read_body(hit.id))
+        except (OSError, ValueError):
+            return False
+        found = [sp for sp in spans if has_match(sp.text, words)] if words else []
+        if filters.section:
+            found = [sp for sp in found if sp.kind == filters.section] or found
+        hit.sections = list(dict.fromkeys(sp.kind for sp in found))
+        hit.section_headings = [sp.label for sp in found]
+        text = "\n".join(sp.text for sp in found) if filters.section and found else spans.body
+        sn = make_snippet(text, words)
+        hit.snippet, hit.spans, hit.terms = sn.text, sn.spans, sn.terms
+        return True
+
+    def _count(self, q: Query, filters: Filters) -> int:
+        return self.index.search(plan_search(q, filters), limit=1).total
+
+    def _suggestions(self, q: Query, filters: Filters) -> list[str]:
+        """Spelling corrections of the query that have hits (never one that finds nothing)."""
+        out: list[str] = []
+        words = [c for c in q.clauses if isinstance(c, Word)]
+        for w in words:
+            for cand in self.index.suggest(w.folded, limit=3):
+                fixed = " ".join(cand if x is w else x.text for x in words)
+                if self._count(parse_query(fixed), filters):
+                    out.append(fixed)
+                if len(out) >= 3:
+                    return out
+        return out
+
+    def _droppable_filters(self, q: Query, filters: Filters) -> list[str]:
+        if filters.is_empty() or q.is_empty:
+            return []
+        return filters.describe() if self._count(q, Filters()) else []
+
+    def list(self, filters: Filters | None = None, *, sort: str = "date", limit: int | None = None) -> list[Hit]:
+        request = plan_search(parse_query(""), filters or Filters())
+        res = self.index.search(request, limit=limit or ALL, sort="date" if sort == "date" else "relevance")
+        hits = [Hit.from_fields(h.id, h.score, h.fields) for h in res.hits]
+        if sort in ("number", "title", "type", "issuer"):
+            key = {"number": "number", "title": "title", "type": "doc_type", "issuer": "issuer"}[sort]
+            hits.sort(key=lambda h: (getattr(h, key) or "").lower())
+        return hits
+
+    def with_number(self, number: str) -> list[Hit]:
+        """The documents whose number is ``number`` (any spelling of it)."""
+        res = self.index.search(plan_key("number", number_key(number)), limit=ALL, sort="date")
+        return [Hit.from_fields(h.id, h.score, h.fields) for h in res.hits]
+
+    def similar(self, doc: Document, limit: int = 10) -> list[Hit]:
+        """Documents sharing the document's key terms: its 15 words of highest tf·idf."""
+        import math
+        from collections import Counter
+
+        from ..index import plan as P
+        from ..index.records import passages_of
+
+        counts = Counter(w for p in passages_of(doc) for w in p.folded if len(w) > 1 and not w.isdigit())
+        if not counts:
+            return []
+        total, df = self.index.doc_frequencies(list(counts))
+        weight = {w: tf * math.log((total + 1) / (df.get(w, 0) + 1)) for w, tf in counts.items() if df.get(w)}
+        keys = sorted(weight, key=lambda w: (-weight[w], w))[:15]
+        if not keys:
+            return []
+        request = P.Search(P.All((P.Any(tuple(P.Word(k) for k in keys)), P.Not(P.Key("id", doc.id)))))
+        res = self.index.search(request, limit=limit)
+        return [Hit.from_fields(h.id, h.score, h.fields) for h in res.hits]
+
+    def refs(self, doc: Document) -> RefsReport:
+        cites = []
+        seen = set()
+        numbers: dict[str, list[Hit]] = {}
+        for r in doc.parsed.references:
+            key = (r.number or "", tuple(r.numbers), r.doc_type)
+            if key in seen:
+                continue
+            seen.add(key)
+            ids: list[str] = []
+            if r.number:
+                if r.number not in numbers:
+                    numbers[r.number] = self.with_number(r.number)
+                for h in numbers[r.number]:
+                    if h.id != doc.id and (not r.issued or not h.issued or r.issued[:4] == h.issued[:4]):
+                        ids.append(h.id)
+            cites.append(CitedDocument(r, ids))
+        cited_by = []
+        if doc.parsed.number:
+            res = self.index.search(plan_key("cites", number_key(doc.parsed.number)), limit=ALL, sort="date")
+            cited_by = [Hit.from_fields(h.id, h.score, h.fields) for h in res.hits if h.id != doc.id]
+        return RefsReport(doc.id, cites, cited_by)
