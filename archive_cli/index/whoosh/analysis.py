@@ -63,6 +63,9 @@ class VietnameseTokenizer(Tokenizer):
             for chunk in value.split(PASSAGE)[1:]:
                 head, _sep, words = chunk.partition(WORDS)
                 pieces.append((int(head or 0), words.split()))
+            # Whoosh expects each term's positions in ascending order: emit range by range (the
+            # sort is stable, so passages keep document order within their range).
+            pieces.sort(key=lambda piece: piece[0])
         else:
             pieces = [(0, tokens(value))]
         ends: dict[int, int] = {}  # next free position in each range

@@ -39,19 +39,23 @@ def compile_node(node):
 
 
 def _all(node: p.All):
-    """Conjunctions built as Whoosh evaluates them best: the positive conditions intersected,
-    the negative ones subtracted (``AndNot``); ``Every`` only where nothing else is positive.
-    Built by hand rather than through ``Query.normalize()``, which turns ``And([Every(), x])``
-    into ``Every()`` (whoosh-reloaded 2.7.5)."""
+    """A conjunction: the positive conditions intersected with the negation of the negative
+    ones; ``Every`` only where nothing else is positive.
+
+    Two whoosh-reloaded 2.7.5 faults decide the shape (each reproduced by the contract tests):
+    ``Query.normalize()`` turns ``And([Every(), x])`` into ``Every()``, so it is not called; and
+    ``AndNot(a, b)`` lets through a's first document when b's first document is lower (its
+    matcher does not skip b forward at the start), so a NOT is ``Not`` inside the ``And``."""
     from whoosh import query as wq
 
     parts = [n for n in node.nodes if not isinstance(n, p.Every)]
     pos = [compile_node(n) for n in parts if not isinstance(n, p.Not)]
     neg = [compile_node(n.node) for n in parts if isinstance(n, p.Not)]
-    q = (pos[0] if len(pos) == 1 else wq.And(pos)) if pos else wq.Every()
     if neg:
-        q = wq.AndNot(q, neg[0] if len(neg) == 1 else wq.Or(neg))
-    return q
+        pos.append(wq.Not(neg[0] if len(neg) == 1 else wq.Or(neg)))
+    if not pos:
+        return wq.Every()
+    return pos[0] if len(pos) == 1 else wq.And(pos)
 
 
 def compile_search(request: p.Search):
