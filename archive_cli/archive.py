@@ -16,15 +16,18 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Ambiguous, ArchiveError, NotFound
 from .i18n import _
-from .importing import DEFAULT_MAX_BYTES, ImportResult, Prepared
-from .maintenance import CheckReport, Problem
-from .model import Document
-from .search.filters import Filters
-from .search.results import Hit, RefsReport, SearchResult
 from .store import Store
+
+if TYPE_CHECKING:  # the modules behind the facade load with the commands that use them
+    from .importing import ImportResult, Prepared
+    from .maintenance import CheckReport, Problem
+    from .model import Document
+    from .search.filters import Filters
+    from .search.results import Hit, RefsReport, SearchResult
 
 DEFAULT_WAIT = 5.0
 
@@ -46,6 +49,8 @@ class Archive:
                  max_bytes: int | None = None) -> None:
         self.root = Path(root) if root is not None else default_root()
         self.wait = wait
+        from .importing.files import DEFAULT_MAX_BYTES
+
         env_mb = os.environ.get("ARCHIVE_MAX_FILE_MB")
         self.max_bytes = max_bytes or (int(float(env_mb) * 1e6) if env_mb else DEFAULT_MAX_BYTES)
         self.store = Store(self.root)
@@ -168,6 +173,7 @@ class Archive:
     # --- search ------------------------------------------------------------------------------
     def search(self, query: str, *, filters: Filters | None = None, limit: int = 10, page: int = 1,
                sort: str = "relevance", snippets: bool = True, suggest: bool = True) -> SearchResult:
+        from .search.filters import Filters
         from .search.service import validate
 
         validate(query, filters or Filters())
@@ -213,6 +219,8 @@ class Archive:
         from .maintenance import check
 
         if not self.store.docs_dir.is_dir():
+            from .maintenance import CheckReport
+
             return CheckReport(0, 0)
         if repair:
             with self.lock("check --repair"):

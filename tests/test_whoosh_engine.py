@@ -25,16 +25,17 @@ def index(tmp_path_factory):
 
 @pytest.mark.parametrize("query", QUERIES + ["to chuc thuc hien kinh phi", "hóa đơn quý", "kiem tra giam sat can bo"])
 @pytest.mark.parametrize("limit", [1, 3, 10])
-def test_block_quality_skipping_finds_the_same_top_hits(index, query, limit):
-    """Searches collect with Whoosh's TopCollector and block-quality skipping: the top N must be
-    those of scoring every match. (Whoosh's matcher replacement, also on by default, fails this
-    test and is off.)"""
+def test_the_top_collector_finds_the_top_hits_and_the_total(index, query, limit):
+    """Searches collect with Whoosh's TopCollector: the top N and the total must be those of
+    scoring every match. (Whoosh's matcher replacement, on by default, fails this test and is
+    off.)"""
     from whoosh import collectors
 
     from archive_cli.index.whoosh import top_collector
 
     q = compile_search(plan_search(parse_query(query), Filters()))
-    with index._searcher() as s:
+    s = index._searcher()
+    with s:
         fast = top_collector(limit)
         s.search_with_collector(q, fast)
         every = collectors.UnlimitedCollector()

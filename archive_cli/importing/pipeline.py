@@ -191,13 +191,10 @@ class ImportPipeline:
                 keyed.append((r, p, number_key(p.doc.parsed.number), (p.doc.parsed.issued or "")[:4]))
         if not keyed:
             return
-        service = SearchService(self.store, self.index)
-        known: dict[str, list] = {}
+        known = SearchService(self.store, self.index).with_numbers([p.doc.parsed.number for _r, p, _k, _y in keyed])
         batch: dict[tuple[str, str], str] = {}
         for r, p, key, year in keyed:
-            if key not in known:
-                known[key] = service.with_number(p.doc.parsed.number)
-            others = [h.id for h in known[key] if (h.issued or "")[:4] == year and h.id != p.id]
+            others = [h.id for h in known.get(key, []) if (h.issued or "")[:4] == year and h.id != p.id]
             if (key, year) in batch and batch[(key, year)] != p.id:
                 others.append(batch[(key, year)])
             batch.setdefault((key, year), p.id)

@@ -77,14 +77,6 @@ class Not:
 
 
 @dataclass(frozen=True)
-class Maybe:
-    """``base``'s documents, with ``extra``'s score added where it also matches."""
-
-    base: object
-    extra: object
-
-
-@dataclass(frozen=True)
 class Every:
     """Every document."""
 
@@ -113,6 +105,4 @@ def has_section(node) -> bool:
         return True
     if isinstance(node, (All, Any)):
         return any(has_section(n) for n in node.nodes)
-    if isinstance(node, Maybe):
-        return has_section(node.base)
     return False

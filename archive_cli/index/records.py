@@ -9,6 +9,8 @@ passages apart so that a phrase never runs from one into the next.
 """
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 
 from ..doctypes import type_key
@@ -59,13 +61,17 @@ class IndexRecord:
     cites: tuple[str, ...]  # number keys of the documents the text cites
     kinds: tuple[str, ...]  # section kinds present (of SECTION_KINDS)
     passages: list[Passage] = field(default_factory=list)
+    #: JSON [[kind, label, heading line]] of the top-level sections as the stored body prints
+    #: them, so a result list can tell which sections matched without parsing the document;
+    #: "" when the body's headings do not line up with the sections.
+    outline: str = ""
 
     @property
     def stored(self) -> dict[str, str]:
         """The fields a hit carries back."""
         return {"id": self.id, "stamp": self.stamp, "title": self.title, "doc_type": self.doc_type,
                 "number": self.number, "issuer": self.issuer, "issued": self.issued,
-                "sha256": self.sha256}
+                "sha256": self.sha256, "outline": self.outline}
 
 
 def _section_words(section: Section) -> list[str]:
@@ -89,6 +95,25 @@ def passages_of(doc: Document) -> list[Passage]:
     return [x for x in out if x.words]
 
 
+_MD_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+\S.*$", re.M)
+
+
+def outline_of(doc: Document) -> str:
+    """The top-level sections' kinds, labels and heading lines (see ``IndexRecord.outline``)."""
+    from ..export import number_label
+
+    p = doc.parsed
+    heads = [(len(m.group(1)), m.group(0)) for m in _MD_HEADING_RE.finditer(p.body)]
+    if not heads or not p.sections:
+        return json.dumps([])
+    top = min(d for d, _line in heads)
+    lines = [line for d, line in heads if d == top]
+    if len(lines) != len(p.sections):
+        return ""
+    return json.dumps([[s.kind, " ".join(x for x in (number_label(s), s.heading) if x), line]
+                       for s, line in zip(p.sections, lines)], ensure_ascii=False)
+
+
 def record_for(doc: Document, stamp: str) -> IndexRecord:
     p = doc.parsed
     number = p.number or ""
@@ -110,4 +135,5 @@ def record_for(doc: Document, stamp: str) -> IndexRecord:
         cites=tuple(cited),
         kinds=tuple(k for k in SECTION_KINDS if any(s.kind == k for s in p.sections)),
         passages=passages_of(doc),
+        outline=outline_of(doc),
     )

@@ -3,8 +3,7 @@
 What a search means lives here, the same for every engine (SPEC §5): all words must match; a
 word typed with diacritics matches that exact word, one typed without them any accented form;
 phrases stand together; a typed number finds its document first and then the documents citing
-it; title words lift a document; ``--section`` holds every positive word or phrase inside a
-section of that kind. Query words are analysed by the functions the index records were analysed
+it; ``--section`` holds every positive word or phrase inside a section of that kind. Query words are analysed by the functions the index records were analysed
 with, so a query term and an index term agree by construction.
 """
 from __future__ import annotations
@@ -16,10 +15,10 @@ from ..text.normalize import folded_key
 from .filters import Filters
 from .query import Filter, Not, Number, Or, Phrase, Query, Word
 
-# Scoring weights: a typed number finds its document first; title words lift the rest.
+# Scoring weights: a typed number finds its document first, then the documents citing it.
+# (Title words weigh more in the index itself: see the engine's analysis.)
 NUMBER_BOOST = 50.0
 CITES_BOOST = 5.0
-TITLE_BOOST = 1.5
 
 _FIELD = {"title": "title", "issuer": "issuer"}  # query field → plan text field (else "text")
 
@@ -101,18 +100,11 @@ def _filters(filters: Filters, query: Query) -> tuple[list, str | None]:
 def plan_search(query: Query, filters: Filters) -> P.Search:
     """The search for a parsed query and the filters."""
     filter_parts, section = _filters(filters, query)
-    musts, shoulds = [], []
-    for c in query.clauses:
-        if isinstance(c, Filter):
-            continue
-        musts.append(_in_section(c, section) if section else _node(c))
-        if isinstance(c, Word) and c.field is None:
-            shoulds.append(P.Word(c.folded, "title", boost=TITLE_BOOST))
+    musts = [_in_section(c, section) if section else _node(c) for c in query.clauses if not isinstance(c, Filter)]
     if query.is_empty:
         # no words: every document, or those with such a section at all when one is asked for
         musts.insert(0, P.Key("kind", section) if section else P.Every())
-    base = P.All(tuple(musts)) if len(musts) > 1 else musts[0]
-    q = P.Maybe(base, P.Any(tuple(shoulds))) if shoulds else base
+    q = P.All(tuple(musts)) if len(musts) > 1 else musts[0]
     flt = (P.All(tuple(filter_parts)) if len(filter_parts) > 1 else filter_parts[0]) if filter_parts else None
     return P.Search(q, flt)
 

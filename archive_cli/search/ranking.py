@@ -1,17 +1,11 @@
 """Ranking above the index, the same for every engine (SPEC §5).
 
-An engine ranks by BM25F over the exact and folded views at once. This re-ranks its best
-candidates:
-
-- words that stand together rank above scattered ones (from the positions the engine reports),
-  and most of all when they stand together in the title;
-- for a query of one or two words typed without diacritics, documents holding a word exactly
-  as typed ("ma" itself, not only "má") rank above those that hold only accented forms (from
-  the candidates' stored text).
+An engine ranks by BM25F over the exact and folded views at once, a word written as typed
+weighing more than one that only folds to it (exact before folded). This re-ranks its best
+candidates so that words that stand together rank above scattered ones (from the positions the
+engine reports), most of all when they stand together in the title.
 """
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from ..index import IndexHit
 from ..text.analysis import fold_token, tokens
@@ -20,10 +14,6 @@ from .query import Query, Word
 #: Candidates re-ranked; always the same set, so every page is a slice of one order: the
 #: re-ranked head, then the rest in the engine's order.
 RERANK_DEPTH = 50
-#: Score factor for a document holding every unaccented query word exactly as typed.
-LITERAL_FACTOR = 1.5
-#: How much of a stored body the literal check reads (a long law need not be read whole).
-LITERAL_CHARS = 200_000
 
 
 def adjacent_runs(q: Query) -> list[list[str]]:
@@ -36,15 +26,6 @@ def adjacent_runs(q: Query) -> list[list[str]]:
         elif runs[-1]:
             runs.append([])
     return [r for r in runs if len(r) >= 2]
-
-
-def literal_words(q: Query) -> list[str]:
-    """The words of a one- or two-word query typed without diacritics that an accented word
-    also folds to: the ones whose exact form decides the order."""
-    plain = [c for c in q.clauses if isinstance(c, Word) and c.field is None]
-    if not 1 <= len(plain) <= 2:
-        return []
-    return [c.text for c in plain if not c.exact]
 
 
 def in_order(where: dict[str, set[int]], run) -> bool:
@@ -65,24 +46,17 @@ def _title_positions(title: str) -> dict[str, set[int]]:
     return where
 
 
-def rerank(hits: list[IndexHit], runs: list[list[str]], literal: list[str],
-           body: Callable[[str], str | None]) -> list[IndexHit]:
+def rerank(hits: list[IndexHit], runs: list[list[str]]) -> list[IndexHit]:
     """Order hits by score × (1 + share of the query's word pairs found side by side), doubled
     for each run of query words found whole, in order ("tài chính ngân sách"), and again for
-    each found whole in the title; × LITERAL_FACTOR where every ``literal`` word stands as typed
-    in the stored text ``body(id)``."""
+    each found whole in the title."""
     wanted = {(a, b) for r in runs for a, b in zip(r, r[1:])}
     for h in hits:
-        if wanted:
-            where = {w: set(p) for w, p in (h.positions or {}).items()}
-            together = {(a, b) for a, b in wanted if in_order(where, (a, b))}
-            factor = 1.0 + len(together) / len(wanted)
-            if together:
-                title = _title_positions(h.fields.get("title") or "")
-                factor *= 2 ** sum(in_order(where, r) + in_order(title, r) for r in runs)
-            h.score *= factor
-        if literal:
-            text = body(h.id)
-            if text is not None and set(literal) <= set(tokens((h.fields.get("title") or "") + "\n" + text[:LITERAL_CHARS])):
-                h.score *= LITERAL_FACTOR
+        where = {w: set(p) for w, p in (h.positions or {}).items()}
+        together = {(a, b) for a, b in wanted if in_order(where, (a, b))}
+        factor = 1.0 + len(together) / len(wanted)
+        if together:
+            title = _title_positions(h.fields.get("title") or "")
+            factor *= 2 ** sum(in_order(where, r) + in_order(title, r) for r in runs)
+        h.score *= factor
     return sorted(hits, key=lambda x: (-round(x.score, 6), x.id))

@@ -11,7 +11,7 @@ from ..text.analysis import number_key
 from .filters import Filters
 from .planner import plan_key, plan_search
 from .query import MAX_QUERY_LENGTH, Query, Word, parse_query
-from .ranking import RERANK_DEPTH, adjacent_runs, literal_words, rerank
+from .ranking import RERANK_DEPTH, adjacent_runs, rerank
 from .results import CitedDocument, Hit, RefsReport, SearchResult
 
 #: Everything, for listings and exports (an engine pages through it).
@@ -41,13 +41,12 @@ class SearchService:
         request = plan_search(q, filters)
         page = max(page, 1)
         runs = adjacent_runs(q) if sort == "relevance" else []
-        literal = literal_words(q) if sort == "relevance" else []
-        if runs or literal:
+        if runs:
             # The best RERANK_DEPTH candidates are re-ranked (.ranking); the page is then cut
             # from that order.
             res = self.index.search(request, limit=max(page * limit, RERANK_DEPTH), sort=sort,
                                     positions=tuple(w for r in runs for w in r), positions_depth=RERANK_DEPTH)
-            head = rerank(res.hits[:RERANK_DEPTH], runs, literal, self._body)
+            head = rerank(res.hits[:RERANK_DEPTH], runs)
             found = (head + res.hits[RERANK_DEPTH:])[(page - 1) * limit:page * limit]
         else:
             res = self.index.search(request, limit=limit, offset=(page - 1) * limit, sort=sort)
@@ -56,7 +55,7 @@ class SearchService:
         hits = []
         for ih in found:
             hit = Hit.from_fields(ih.id, ih.score, ih.fields)
-            if snippets and not self._annotate(hit, words, filters):
+            if snippets and not self._annotate(hit, ih.fields.get("outline") or "", words, filters):
                 continue  # store and index disagree; `check` reports it
             hits.append(hit)
         result = SearchResult(query=query, total=res.total, hits=hits, page=page)
@@ -65,18 +64,12 @@ class SearchService:
             result.drop_filters = self._droppable_filters(q, filters)
         return result
 
-    def _body(self, doc_id: str) -> str | None:
-        try:
-            return self.store.read_body(doc_id)
-        except (OSError, ValueError):
-            return None
-
-    def _annotate(self, hit: Hit, words: list[Word], filters: Filters) -> bool:
+    def _annotate(self, hit: Hit, outline: str, words: list[Word], filters: Filters) -> bool:
         """Matched sections and a snippet from the stored body; False when it cannot be read."""
         from .snippets import has_match, make_snippet, section_spans
 
         try:
-            spans = section_spans(self.store.read_body(hit.id))
+            spans = section_spans(self.store.read_body(hit.id), outline)
         except (OSError, ValueError):
             return False
         found = [sp for sp in spans if has_match(sp.text, words)] if words else []
@@ -121,8 +114,20 @@ class SearchService:
 
     def with_number(self, number: str) -> list[Hit]:
         """The documents whose number is ``number`` (any spelling of it)."""
-        res = self.index.search(plan_key("number", number_key(number)), limit=ALL, sort="date")
-        return [Hit.from_fields(h.id, h.score, h.fields) for h in res.hits]
+        return self.with_numbers([number]).get(number_key(number), [])
+
+    def with_numbers(self, numbers: list[str]) -> dict[str, list[Hit]]:
+        """For each number's key, the documents that carry it; one search for all of them."""
+        from ..index import plan as P
+
+        keys = sorted({number_key(n) for n in numbers if n})
+        if not keys:
+            return {}
+        res = self.index.search(P.Search(P.Any(tuple(P.Key("number", k) for k in keys))), limit=ALL, sort="date")
+        out: dict[str, list[Hit]] = {}
+        for h in res.hits:
+            out.setdefault(number_key(h.fields.get("number") or ""), []).append(Hit.from_fields(h.id, h.score, h.fields))
+        return out
 
     def similar(self, doc: Document, limit: int = 10) -> list[Hit]:
         """Documents sharing the document's key terms: its 15 words of highest tf·idf."""
@@ -147,7 +152,7 @@ class SearchService:
     def refs(self, doc: Document) -> RefsReport:
         cites = []
         seen = set()
-        numbers: dict[str, list[Hit]] = {}
+        numbers = self.with_numbers([r.number for r in doc.parsed.references if r.number])
         for r in doc.parsed.references:
             key = (r.number or "", tuple(r.numbers), r.doc_type)
             if key in seen:
@@ -155,9 +160,7 @@ class SearchService:
             seen.add(key)
             ids: list[str] = []
             if r.number:
-                if r.number not in numbers:
-                    numbers[r.number] = self.with_number(r.number)
-                for h in numbers[r.number]:
+                for h in numbers.get(number_key(r.number), []):
                     if h.id != doc.id and (not r.issued or not h.issued or r.issued[:4] == h.issued[:4]):
                         ids.append(h.id)
             cites.append(CitedDocument(r, ids))

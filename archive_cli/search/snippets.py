@@ -108,9 +108,28 @@ class SectionSpans(list):
         self.body = body
 
 
-def section_spans(body: str) -> SectionSpans:
-    """A stored body cut into its top-level sections (read back from its Markdown headings,
-    as the store reads them), each with its kind and label."""
+def section_spans(body: str, outline: str = "") -> SectionSpans:
+    """A stored body cut into its top-level sections, each with its kind and label: at the
+    heading lines of ``outline`` (an index record's, JSON [[kind, label, line]]), else — the
+    file was edited since, or its layout is odd — read back from its Markdown headings as the
+    store reads them."""
+    import json
+
+    try:
+        heads = json.loads(outline) if outline else None
+    except ValueError:
+        heads = None
+    if heads is not None:
+        starts, pos = [], 0
+        for _kind, _label, line in heads:
+            i = body.find(line, pos)
+            if i < 0:
+                break
+            starts.append(i)
+            pos = i + len(line)
+        else:
+            ends = starts[1:] + [len(body)]
+            return SectionSpans(body, [Span(k, label, body[a:b]) for (k, label, _l), a, b in zip(heads, starts, ends)])
     from ..export import number_label, section_markdown
     from ..parse import outline_from_markdown
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-COMMANDS = {"parse": "parse", "legacy": "legacy", "search": "search"}
+COMMANDS = {"parse": "parse", "legacy": "legacy", "search": "search", "knownitem": "knownitem"}
 
 
 def main(argv: list[str] | None = None) -> int:

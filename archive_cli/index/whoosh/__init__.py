@@ -95,8 +95,7 @@ class WhooshIndex:
         if cur.get("version") != self.version or not isinstance(cur.get("generation"), str):
             return IndexState("outdated", _("The index was built by another version of archive-cli."))
         try:
-            with self._searcher() as s:
-                s.doc_count()
+            self._read(lambda s: s.doc_count())
         except IndexProblem as exc:
             return IndexState("broken", str(exc))
         return IndexState("ok")
@@ -164,69 +163,84 @@ class WhooshIndex:
         return count
 
     # --- reading -----------------------------------------------------------------------------
-    @contextmanager
     def _searcher(self):
-        """A fresh searcher (never ``refresh()``: SPEC §5b). A writer may delete merged segment
-        files between our reading the table of contents and opening them: open again from the
-        newer one, a few times, before giving up."""
+        """A fresh searcher (never ``refresh()``: SPEC §5b) with every segment file open.
+
+        A writer's commit deletes the files of the segments it merged. Whoosh opens some of a
+        segment's files only on first use (stored fields, lengths), so a searcher could find
+        them gone halfway through a search; opened at once, they stay readable on POSIX after
+        the writer unlinks them."""
         from whoosh import scoring
 
-        for attempt in range(5):
+        s = self._open().searcher(weighting=scoring.BM25F())
+        try:
+            _open_every_file(s)
+        except BaseException:
+            s.close()
+            raise
+        return s
+
+    def _read(self, fn):
+        """``fn(searcher)``. A writer may delete segment files between our reading the table of
+        contents and opening them (or, for the files Whoosh opens per use, while we read): then
+        again from the newer table of contents, a few times. Damage becomes the IndexProblem
+        that names the fix."""
+        for attempt in range(6):
             try:
-                s = self._open().searcher(weighting=scoring.BM25F())
-                break
+                s = self._searcher()
+                try:
+                    return fn(s)
+                finally:
+                    s.close()
             except IndexProblem:
                 raise
-            except DAMAGE as exc:
+            except (FileNotFoundError, TypeError) as exc:  # a file gone; a column gone reads as None
                 self._ix = None
-                if attempt == 4:
+                if attempt == 5:
                     raise IndexProblem(_("The index will not open ({reason}); run `archive check --repair` to rebuild it.").format(
                         reason=type(exc).__name__)) from None
-                time.sleep(0.05 * (attempt + 1))
-        try:
-            yield s
-        except IndexProblem:
-            raise
-        except DAMAGE as exc:  # found while reading: a truncated or garbled file
-            raise IndexProblem(_("The index is damaged ({reason}); run `archive check --repair` to rebuild it.").format(
-                reason=type(exc).__name__)) from None
-        finally:
-            s.close()
+                time.sleep(0.02 * (attempt + 1))
+            except DAMAGE as exc:  # a truncated or garbled file
+                self._ix = None
+                raise IndexProblem(_("The index is damaged ({reason}); run `archive check --repair` to rebuild it.").format(
+                    reason=type(exc).__name__)) from None
+        raise AssertionError("unreachable")
 
     def search(self, request: Search, *, limit: int, offset: int = 0, sort: str = "relevance",
                positions: tuple[str, ...] = (), positions_depth: int = 0) -> IndexResults:
         """The hits at ranks ``offset`` to ``offset + limit`` and the exact total. The first
         ``positions_depth`` hits of the page carry where each of ``positions`` stands."""
-        from whoosh import collectors, sorting
-
         from .queries import compile_search
-        from .sections import SectionCollector, SectionPredicate
 
         q = compile_search(request)
-        scoped = has_section(request.query)
-        want = max(offset + limit, 1)
-        with self._searcher() as s:
-            if sort == "date":
-                c = collectors.SortingCollector(sorting.FieldFacet("issued", reverse=True), limit=want)
-            else:
-                # the section wrapper counts what it lets through, so it must see every match
-                c = top_collector(want, skip_blocks=not scoped)
-            if scoped:
-                from .analysis import VietnameseTokenizer
+        return self._read(lambda s: self._search(s, q, request, limit, offset, sort, positions, positions_depth))
 
-                c = SectionCollector(c, SectionPredicate(request.query, VietnameseTokenizer().range_size))
-            s.search_with_collector(q, c)
-            res = c.results()
-            total = len(res)
-            page = [(score, docnum) for docnum, score in res.items()][offset:offset + limit]
-            hits = [IndexHit(f["id"], float(score) if sort != "date" else 0.0, f)
-                    for score, docnum in page for f in [s.stored_fields(docnum)]]
-            if positions and positions_depth:
-                docnums = [d for _s, d in page[:positions_depth]]
-                where = {w: self._positions(s, w, docnums) for w in dict.fromkeys(positions)}
-                for d, h in zip(docnums, hits):
-                    h.positions = {w: found[d] for w, found in where.items() if d in found}
-            return IndexResults(total=total, hits=hits)
+    def _search(self, s, q, request: Search, limit: int, offset: int, sort: str,
+                positions: tuple[str, ...], positions_depth: int) -> IndexResults:
+        from whoosh import collectors, sorting
+
+        want = max(offset + limit, 1)
+        if sort == "date":
+            c = collectors.SortingCollector(sorting.FieldFacet("issued", reverse=True), limit=want)
+        else:
+            c = top_collector(want)
+        if has_section(request.query):
+            from .analysis import VietnameseTokenizer
+            from .sections import SectionCollector, SectionPredicate
+
+            c = SectionCollector(c, SectionPredicate(request.query, VietnameseTokenizer().range_size))
+        s.search_with_collector(q, c)
+        res = c.results()
+        total = len(res)
+        page = [(score, docnum) for docnum, score in res.items()][offset:offset + limit]
+        hits = [IndexHit(f["id"], float(score) if sort != "date" else 0.0, f)
+                for score, docnum in page for f in [s.stored_fields(docnum)]]
+        if positions and positions_depth:
+            docnums = [d for _s, d in page[:positions_depth]]
+            where = {w: self._positions(s, w, docnums) for w in dict.fromkeys(positions)}
+            for d, h in zip(docnums, hits):
+                h.positions = {w: found[d] for w, found in where.items() if d in found}
+        return IndexResults(total=total, hits=hits)
 
     @staticmethod
     def _positions(searcher, word: str, docnums: list[int]) -> dict[int, list[int]]:
@@ -249,44 +263,61 @@ class WhooshIndex:
 
     def stamps(self, ids: Iterable[str] | None = None) -> dict[str, str]:
         """Each indexed document's stamp; only of ``ids`` when given."""
-        with self._searcher() as s:
-            if ids is None:
+        wanted = None if ids is None else list(ids)
+
+        def read(s):
+            if wanted is None:
                 return {f["id"]: f.get("stamp", "") for f in s.reader().all_stored_fields()}
             out = {}
-            for doc_id in ids:
+            for doc_id in wanted:
                 f = s.document(id=doc_id)
                 if f is not None:
                     out[doc_id] = f.get("stamp", "")
             return out
 
+        return self._read(read)
+
     def documents(self) -> Iterator[dict]:
-        with self._searcher() as s:
-            yield from s.reader().all_stored_fields()
+        return iter(self._read(lambda s: list(s.reader().all_stored_fields())))
 
     def doc_frequencies(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
         """(documents in the index, how many contain each word)."""
-        with self._searcher() as s:
-            r = s.reader()
-            return s.doc_count(), {w: r.doc_frequency("text", w) for w in words}
+        words = list(words)
+        return self._read(lambda s: (s.doc_count(), {w: s.reader().doc_frequency("text", w) for w in words}))
 
     def suggest(self, word: str, limit: int = 3) -> list[str]:
         """Indexed folded words within two edits of ``word`` (same first letter), commonest
         first."""
         from ...text.normalize import fold
 
-        with self._searcher() as s:
-            found = s.suggest("text", word, limit=limit * 4, maxdist=2, prefix=1)
-            return [w for w in found if w != word and fold(w) == w][:limit]
+        found = self._read(lambda s: s.suggest("text", word, limit=limit * 4, maxdist=2, prefix=1))
+        return [w for w in found if w != word and fold(w) == w][:limit]
 
 
-def top_collector(limit: int, skip_blocks: bool = True):
-    """Whoosh's top-N collector with block-quality skipping (unless the caller must see every
-    match) and without matcher replacement: replacement lost top hits of our queries (the
-    contract corpus, "kinh phi kiem tra", limit 1: a document scoring 17.7 instead of one
-    scoring 25.9; tests/test_whoosh_engine.py), block-quality skipping alone did not."""
+def _open_every_file(searcher) -> None:
+    """Make each segment open the files Whoosh would open on first use, through the reader's
+    public methods: stored fields and field lengths."""
+    for reader, _offset in searcher.reader().leaf_readers():
+        if reader.doc_count_all():
+            reader.stored_fields(0)
+            for name in ("text", "title_words", "issuer_words"):
+                reader.doc_field_length(0, name)
+
+
+def top_collector(limit: int):
+    """Whoosh's top-N collector, seeing every match once: it scores each and counts them, so
+    the total is exact without a second pass.
+
+    Whoosh's two optimisations are off, each for a measured reason. Matcher replacement lost
+    top hits of our queries (the contract corpus, "kinh phi kiem tra", limit 1: a document
+    scoring 17.7 instead of one scoring 25.9; tests/test_whoosh_engine.py), and with it on the
+    collector's count is wrong. Block-quality skipping loses nothing, but a search must report
+    its exact total, which then takes a second pass over the matches: at 10k documents that was
+    slower for every query class measured (in-process, min of 3: one word 20 → 15 ms, two
+    words 76 → 58, phrase 693 → 417, four unaccented words 187 → 145, number 60 → 30)."""
     from whoosh import collectors
 
-    return collectors.TopCollector(limit, usequality=skip_blocks, replace=0)
+    return collectors.TopCollector(limit, usequality=False, replace=0)
 
 
 @contextmanager
@@ -296,7 +327,9 @@ def _writing(ix, wait: float, procs: int = 1):
     writer, each process writing a segment of its own."""
     from whoosh.index import LockError
 
-    kwargs = dict(timeout=wait, limitmb=WRITER_MB)
+    # compound=False: Whoosh reads a compound segment by copying each of its parts into memory
+    # at every open (5,000 searcher opens of a 5k archive: 32 s); separate files are mapped.
+    kwargs = dict(timeout=wait, limitmb=WRITER_MB, compound=False)
     if procs > 1:
         kwargs.update(procs=procs, multisegment=True)
     try:

@@ -14,22 +14,25 @@ the document's layout:
   so where a word stands tells which kind of section holds it. The title, head lines, preamble
   and sections of no searchable kind share range 0.
 
-The filter then adds each word's folded view at the same position when it differs from the exact
-view ("hóa" → also "hoa"; "đơn" → also "don"), so one field answers exact and unaccented words and
-phrases that mix the two.
+Weights carry the ranking the index can know: a title word weighs ``title_weight`` (title words
+lift a document). The filter then adds each word's folded view at the same position when it
+differs from the exact view ("hóa" → also "hoa"; "đơn" → also "don"), so one field answers
+exact and unaccented words and phrases that mix the two; the added view weighs ``boost`` of the
+word, so for "ma" a document that says "ma" ranks above one that only says "má" (exact before
+folded).
 """
 from __future__ import annotations
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from ...text.analysis import fold_token, tokens
-from ..records import SECTION_KINDS, Passage
+from ..records import SECTION_KINDS, TITLE, Passage
 
 #: Bump when :mod:`archive_cli.text.analysis` or :mod:`archive_cli.text.normalize` change what a
 #: text analyses to: indexes analysed the old way are then rebuilt.
 ANALYSIS_VERSION = 1
 
-PASSAGE = "\x1e"  # starts an encoded passage: PASSAGE, range digit, WORDS, the words
+PASSAGE = "\x1e"  # starts an encoded passage: PASSAGE, its kind, WORDS, the words
 WORDS = "\x1f"
 
 
@@ -40,40 +43,45 @@ def kind_range(kind: str) -> int:
 
 def encode_passages(passages: list[Passage]) -> str:
     """Passages as one field value for :class:`VietnameseTokenizer`."""
-    return "".join(f"{PASSAGE}{kind_range(p.kind)}{WORDS}{' '.join(p.words)}" for p in passages)
+    return "".join(f"{PASSAGE}{p.kind}{WORDS}{' '.join(p.words)}" for p in passages)
 
 
 class VietnameseTokenizer(Tokenizer):
     """Exact tokens (normalised, lower case) with positions laid out by passage and kind."""
 
-    def __init__(self, range_size: int = 1 << 22, gap: int = 16, analysis: int = ANALYSIS_VERSION) -> None:
+    def __init__(self, range_size: int = 1 << 22, gap: int = 16, title_weight: float = 2.0,
+                 analysis: int = ANALYSIS_VERSION) -> None:
         self.range_size = range_size
         self.gap = gap
+        self.title_weight = title_weight
         self.analysis = analysis
 
     def __eq__(self, other) -> bool:
         return type(other) is type(self) and other.__dict__ == self.__dict__
 
+    def _pieces(self, value: str) -> list[tuple[int, float, list[str]]]:
+        """(range, weight, words) of each passage, range by range: Whoosh expects each term's
+        positions in ascending order (the sort is stable, so passages keep document order
+        within their range)."""
+        if not value.startswith(PASSAGE):
+            return [(0, 1.0, tokens(value))]
+        pieces = []
+        for chunk in value.split(PASSAGE)[1:]:
+            kind, _sep, words = chunk.partition(WORDS)
+            pieces.append((kind_range(kind), self.title_weight if kind == TITLE else 1.0, words.split()))
+        pieces.sort(key=lambda piece: piece[0])
+        return pieces
+
     def __call__(self, value, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if value.startswith(PASSAGE):
-            pieces = []
-            for chunk in value.split(PASSAGE)[1:]:
-                head, _sep, words = chunk.partition(WORDS)
-                pieces.append((int(head or 0), words.split()))
-            # Whoosh expects each term's positions in ascending order: emit range by range (the
-            # sort is stable, so passages keep document order within their range).
-            pieces.sort(key=lambda piece: piece[0])
-        else:
-            pieces = [(0, tokens(value))]
         ends: dict[int, int] = {}  # next free position in each range
-        for rng, words in pieces:
+        for rng, weight, words in self._pieces(value):
             pos = ends.get(rng, rng * self.range_size + start_pos)
             for word in words:
                 t.text = word
-                t.boost = 1.0
+                t.boost = weight
                 t.stopped = False
                 if positions:
                     t.pos = pos
@@ -85,15 +93,21 @@ class VietnameseTokenizer(Tokenizer):
 
 
 class FoldingFilter(Filter):
-    """Adds the folded view of a token at its position when it differs from the token."""
+    """Adds the folded view of a token at its position, weighing ``boost`` of the token, when
+    it differs from the token."""
+
+    def __init__(self, boost: float = 0.5) -> None:
+        self.boost = boost
 
     def __call__(self, stream):
+        boost = self.boost
         for t in stream:
             exact = t.text
             yield t
             folded = fold_token(exact)
             if folded != exact:
                 t.text = folded
+                t.boost *= boost
                 yield t
 
 

@@ -29,8 +29,6 @@ def compile_node(node):
         return wq.Or([compile_node(n) for n in node.nodes])
     if isinstance(node, p.Not):
         return wq.Not(compile_node(node.node))
-    if isinstance(node, p.Maybe):
-        return wq.AndMaybe(compile_node(node.base), compile_node(node.extra))
     if isinstance(node, p.Every):
         return wq.Every()
     if isinstance(node, p.InSection):

@@ -17,7 +17,6 @@ TEXT_FIELD = {"text": "text", "title": "title_words", "issuer": "issuer_words"}
 KEY_FIELD = {"id": "id", "number": "numkey", "cites": "cites", "type": "type", "year": "year", "tag": "tags",
              "issuer_word": "issuer_key", "kind": "kinds", "issued": "issued"}
 
-STORED_FIELDS = ("id", "stamp", "title", "doc_type", "number", "issuer", "issued", "sha256")
 
 
 def make_schema():
@@ -31,7 +30,7 @@ def make_schema():
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         stamp=STORED(), title=STORED(), doc_type=STORED(), number=STORED(), issuer=STORED(),
-        sha256=STORED(),
+        sha256=STORED(), outline=STORED(),
         issued=ID(stored=True, sortable=True),
         type=ID(), year=ID(), kinds=KEYWORD(),
         tags=KEYWORD(commas=True), issuer_key=KEYWORD(),

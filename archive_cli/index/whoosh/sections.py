@@ -9,6 +9,8 @@ documents whose section conditions hold, reading positions through ``Searcher.po
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from whoosh.collectors import WrappingCollector
 
 from .. import plan as p
@@ -30,11 +32,13 @@ class _Positions:
         m = self.m
         if m is None or not m.is_active():
             return []
-        if m.id() < docnum:
+        here = m.id()
+        if here < docnum:
             m.skip_to(docnum)
             if not m.is_active():
                 return []
-        return m.value_as("positions") if m.id() == docnum else []
+            here = m.id()
+        return m.value_as("positions") if here == docnum else []
 
 
 def _phrase_starts(lists: list[list[int]]) -> set[int]:
@@ -76,11 +80,12 @@ class SectionPredicate:
         hi = lo + self.range_size
         inner = node.node
         words = inner.words if isinstance(inner, p.Phrase) else (inner.word,)
+        if len(words) == 1:
+            where = self._where(words[0], docnum)  # ascending
+            i = bisect_left(where, lo)
+            return i < len(where) and where[i] < hi
         lists = [self._where(w, docnum) for w in words]
-        if not all(lists):
-            return False
-        starts = _phrase_starts(lists) if len(lists) > 1 else lists[0]
-        return any(lo <= s < hi for s in starts)
+        return all(lists) and any(lo <= s < hi for s in _phrase_starts(lists))
 
     def _matches(self, node, docnum: int) -> bool:
         """Whether ``node`` (no section condition under it) matches the document."""
@@ -101,8 +106,6 @@ class SectionPredicate:
             return all(self.holds(docnum, n, matched) for n in node.nodes)
         if isinstance(node, p.Any):
             return any(self.holds(docnum, n, False) for n in node.nodes)
-        if isinstance(node, p.Maybe):
-            return self.holds(docnum, node.base, matched)
         raise TypeError(f"no section condition can stand under {node!r}")
 
 
