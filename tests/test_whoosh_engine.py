@@ -44,3 +44,21 @@ def test_the_top_collector_finds_the_top_hits_and_the_total(index, query, limit)
         full = [(round(score, 9), d) for d, score in every.results().items()][:limit]
         assert top == full
         assert len(fast.results()) == len(every.results())  # the exact total
+
+
+def test_commits_keep_the_number_of_segments_bounded(tmp_path):
+    """Many small imports (a night's documents each) merge by tiers instead of leaving one
+    segment per import; nothing is lost on the way."""
+    from archive_cli.index.plan import Search, Word
+    from archive_cli.index.whoosh.merging import FACTOR
+
+    ix = WhooshIndex(tmp_path / "index")
+    ix.create()
+    docs = make_documents(120, seed=9)
+    for lo in range(0, 120, 2):
+        ix.add([record_for(d, "s") for d in docs[lo:lo + 2]])
+    segments = ix._searcher()
+    with segments:
+        count = len(segments.reader().leaf_readers())
+    assert count < 2 * FACTOR
+    assert ix.search(Search(Word("tinh")), limit=1).total == 120

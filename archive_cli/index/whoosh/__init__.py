@@ -31,8 +31,8 @@ from .. import IndexHit, IndexResults, IndexState
 from ..plan import Search, has_section
 from ..records import IndexRecord
 
-#: The writer's memory for postings before it sorts them to disk (per process).
-WRITER_MB = 256
+#: The writer's memory for postings before it sorts them to disk (per process; Whoosh's default).
+WRITER_MB = 128
 
 #: What reading a truncated, garbled or vanished index file raises.
 DAMAGE = (OSError, EOFError, ValueError, KeyError, IndexError, zlib.error, struct.error, pickle.UnpicklingError)
@@ -341,7 +341,9 @@ def _writing(ix, wait: float, procs: int = 1):
     except BaseException:
         w.cancel()
         raise
-    w.commit()
+    from .merging import merge_tiers
+
+    w.commit(mergetype=merge_tiers)
 
 
 def _fsync_tree(folder: Path) -> None:
