@@ -49,10 +49,15 @@ class Archive:
                  max_bytes: int | None = None) -> None:
         self.root = Path(root) if root is not None else default_root()
         self.wait = wait
-        from .importing.files import DEFAULT_MAX_BYTES
+        from .importing.files import DEFAULT_MAX_BYTES, MB
+
+        from .importing.prepare import DEFAULT_MAX_SECONDS
 
         env_mb = os.environ.get("ARCHIVE_MAX_FILE_MB")
-        self.max_bytes = max_bytes or (int(float(env_mb) * 1e6) if env_mb else DEFAULT_MAX_BYTES)
+        self.max_bytes = max_bytes or (int(float(env_mb) * MB) if env_mb else DEFAULT_MAX_BYTES)
+        env_s = os.environ.get("ARCHIVE_MAX_FILE_SECONDS")
+        #: Seconds one file may take to read and parse.
+        self.max_seconds = float(env_s) if env_s else DEFAULT_MAX_SECONDS
         self.store = Store(self.root)
         self._index = None
 
@@ -86,6 +91,8 @@ class Archive:
         if not self.store.docs_dir.is_dir():
             self.root.mkdir(parents=True, exist_ok=True)
             self.store.create()
+        # Only the lock's holder writes the store: temp files now are a killed writer's.
+        self.store.remove_temp_files()
         state = self.index.state()
         if state.state in ("missing", "outdated"):
             if any(True for _ in self.store.entries()):
@@ -122,14 +129,11 @@ class Archive:
         candidates = [c for c in candidates if not os.path.realpath(c.path).startswith(root)]
         if on_total is not None:
             on_total(len(candidates))
-        pipeline = ImportPipeline(self.root, self.store, lambda: self.index, self.max_bytes, jobs=jobs,
-                                  tags=tuple(tags), dry_run=dry_run, on_prepared=on_prepared)
-        if dry_run:
-            yield from pipeline.run(candidates)
-            return
-        with self.lock("import"):
-            self._ensure()
-            yield from pipeline.run(candidates)
+        pipeline = ImportPipeline(self.root, self.store, lambda: self.index, self.max_bytes,
+                                  lock=lambda: self.lock("import"), ensure=self._ensure, jobs=jobs,
+                                  tags=tuple(tags), dry_run=dry_run, max_seconds=self.max_seconds,
+                                  on_prepared=on_prepared)
+        yield from pipeline.run(candidates)
 
     # --- finding documents -------------------------------------------------------------------
     def resolve(self, ref: str) -> str:
@@ -164,7 +168,11 @@ class Archive:
                 id=doc_id)) from None
 
     def original(self, ref: str) -> tuple[Document, bytes]:
+        from .store import SHA_RE
+
         doc = self.get(ref)
+        if not SHA_RE.fullmatch(doc.source.sha256 or ""):
+            raise ArchiveError(_("The store file of {id} names no original file (source: sha256 is missing or damaged).").format(id=doc.id))
         try:
             return doc, self.store.original(doc.source.sha256)
         except FileNotFoundError:
@@ -194,12 +202,16 @@ class Archive:
     # --- housekeeping ------------------------------------------------------------------------
     def remove(self, ref: str) -> str:
         """Remove a document; returns its id. Works on a store file that no longer parses."""
-        from .maintenance import source_sha
+        from .errors import StoreError
 
         with self.lock("remove"):
             doc_id = self.resolve(ref)
-            entry = self.store.entry(doc_id)
-            sha = source_sha(entry) if entry else None
+            try:
+                sha = self.store.original_sha(doc_id)
+            except (StoreError, FileNotFoundError):
+                # a damaged store file: its original is the one its id starts (ids are hashes)
+                found = self.store.originals_of(doc_id)
+                sha = found[0].name if len(found) == 1 else None
             # Store first: it is the truth. A crash after this leaves an orphan index entry that
             # `check --repair` deletes; the removal is never undone.
             self.store.delete(doc_id, sha)

@@ -143,12 +143,13 @@ def _ascii(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
 
 
-def safe_filename(doc: Document, fmt: str, max_len: int = 80) -> str:
-    """A readable, portable file name: number + title, transliterated to ASCII, length-capped.
+def safe_filename(doc: Document, fmt: str, max_len: int = 80, id_digits: int = 6) -> str:
+    """A readable, portable file name: number + title, transliterated to ASCII, length-capped,
+    then the first ``id_digits`` of the id.
 
     Only [A-Za-z0-9._-] survive, so no title can make a path that leaves the target folder."""
     parts = [doc.parsed.number or "", doc.parsed.title or ""]
     stem = _ascii(" ".join(p for p in parts if p))
     stem = re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-").lower()
     stem = stem[:max_len].rstrip("-") or "document"
-    return f"{stem}-{doc.id[:6]}.{fmt}"
+    return f"{stem}-{doc.id[:id_digits]}.{fmt}"

@@ -5,7 +5,6 @@ index agree with the store, ``reindex`` rebuilds the index from the store alone.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -64,67 +63,107 @@ def reindex(store: Store, index: SearchIndex) -> tuple[int, list[Problem]]:
     return index.rebuild(records(store, entries, problems)), problems
 
 
-def source_sha(entry: StoreEntry) -> str | None:
-    # Cheap read of the front matter's sha256 line without parsing the whole document.
-    try:
-        with open(entry.path, encoding="utf-8") as f:
-            for _i, line in zip(range(80), f):
-                m = re.match(r"\s+sha256:\s*'?([0-9a-f]{64})", line)
-                if m:
-                    return m.group(1)
-    except OSError:
-        return None
-    return None
+#: Stored fields a check compares with the store's front matter.
+COMPARED = ("title", "doc_type", "number", "issuer", "issued")
+
+
+def _indexed_fields(meta: dict) -> dict[str, str]:
+    """What the index should hold for a store file's front matter."""
+    from .parse import metadata_from_store
+
+    p = metadata_from_store(meta)
+    return {name: getattr(p, name) or "" for name in COMPARED}
 
 
 def check(store: Store, index: SearchIndex, repair: bool) -> CheckReport:
-    """Compare store and index; with ``repair``, make the index agree with the store."""
+    """Compare store and index; with ``repair``, make the index agree with the store.
+
+    The index is read whole, as searches read it, and every document's indexed fields are
+    compared with its store file. Originals no store file names are reported, and with
+    ``repair`` moved to the quarantine folder; an original that any store file might name —
+    a damaged one included — is never touched."""
+    from .errors import IndexProblem, StoreError
+    from .store import SHA_RE
+
     entries = {e.id: e for e in store.entries()}
     problems: list[Problem] = []
-    for folder in (store.docs_dir, *store.originals_dir.glob("*")):
-        for tmp in folder.glob(".tmp-*"):
-            problems.append(Problem("temp-file", None, _("Leftover temporary file {path} from an interrupted write.").format(path=tmp)))
-            if repair:
-                tmp.unlink(missing_ok=True)
+    for tmp in store.temp_files():
+        problems.append(Problem("temp-file", None, _("Leftover temporary file {path} from an interrupted write.").format(path=tmp)))
+        if repair:
+            tmp.unlink(missing_ok=True)
+
+    # the store: what each file says, and which originals any of them might name
+    metas: dict[str, dict] = {}
+    named: set[str] = set()
+    for e in entries.values():
+        # a document's id is the start of its original's hash: that original is claimed, whatever
+        # its store file now says
+        named.update(p.name for p in store.originals_of(e.id))
+        try:
+            metas[e.id] = store.front_matter(e.id)
+        except (StoreError, OSError) as exc:
+            problems.append(Problem("unreadable", e.id, str(exc)))
+            # a damaged file may still name its original: keep every hash it mentions
+            try:
+                named.update(SHA_RE.findall(e.path.read_bytes().decode("latin-1").lower()))
+            except OSError:
+                pass
+            continue
+        src = metas[e.id].get("source")
+        sha = str(src.get("sha256") or "").strip().lower() if isinstance(src, dict) else ""
+        if not SHA_RE.fullmatch(sha):
+            problems.append(Problem("no-original", e.id, _("{path} names no original file (source: sha256 is missing or not a SHA-256).").format(path=e.path)))
+            continue
+        named.add(sha)
+        if not store.original_path(sha).is_file():
+            problems.append(Problem("original-missing", e.id, _("The original file of {id} is missing.").format(id=e.id)))
+    stray = [p for p in store.originals_dir.glob("*/*")
+             if p.is_file() and not p.name.startswith(".") and p.name not in named]
+    for p in stray:
+        if repair:
+            to = store.quarantine(p)
+            problems.append(Problem("orphan-original", None, _("{path} belongs to no document; moved to {to}.").format(path=p, to=to)))
+        else:
+            problems.append(Problem("orphan-original", None, _("{path} belongs to no document.").format(path=p)))
+
+    # the index: readable whole, then the same documents and fields as the store
+    readable = sorted((entries[i] for i in metas), key=lambda e: e.id)
     state = index.state()
+    if state.ok:
+        try:
+            index.verify()
+            docs = {f["id"]: f for f in index.documents()}
+        except IndexProblem as exc:
+            state = type(state)("broken", str(exc))
     if not state.ok:
         problems.append(Problem(f"index-{state.state}", None, state.reason))
         report = CheckReport(len(entries), 0, problems)
         if repair:
             rebuild_problems: list[Problem] = []
-            n = index.rebuild(records(store, sorted(entries.values(), key=lambda e: e.id), rebuild_problems))
-            report.indexed, report.repaired = n, True
+            report.indexed = index.rebuild(records(store, readable, rebuild_problems))
+            report.repaired = True
             report.problems.extend(rebuild_problems)
         return report
-    stamps = index.stamps()
-    missing = [e for i, e in entries.items() if i not in stamps]
-    stale = [e for i, e in entries.items() if i in stamps and stamps[i] != e.stamp]
-    orphans = [i for i in stamps if i not in entries]
+    missing = [e for e in readable if e.id not in docs]
+    stale = [e for e in readable if e.id in docs and docs[e.id].get("stamp") != e.stamp]
+    differs = [e for e in readable if e.id in docs and e not in stale
+               and ({k: docs[e.id].get(k) or "" for k in COMPARED} != _indexed_fields(metas[e.id])
+                    or (docs[e.id].get("sha256") or "") != str((metas[e.id].get("source") or {}).get("sha256") or "").strip().lower())]
+    orphans = [i for i in docs if i not in entries]
     for e in missing:
         problems.append(Problem("missing-from-index", e.id, _("{id} is in the store but not in the index.").format(id=e.id)))
     for e in stale:
         problems.append(Problem("stale", e.id, _("{id} was changed in the store after it was indexed.").format(id=e.id)))
+    for e in differs:
+        problems.append(Problem("index-differs", e.id, _("The index holds other fields for {id} than its store file.").format(id=e.id)))
     for i in orphans:
         problems.append(Problem("orphan", i, _("{id} is in the index but not in the store.").format(id=i)))
-    shas = set()
-    for e in entries.values():
-        sha = source_sha(e)
-        shas.add(sha)
-        if sha and not store.original_path(sha).is_file():
-            problems.append(Problem("original-missing", e.id, _("The original file of {id} is missing.").format(id=e.id)))
-    # originals no document names: left by a remove interrupted between its two deletions
-    stray = [p for p in store.originals_dir.glob("*/*")
-             if p.is_file() and not p.name.startswith(".") and p.name not in shas]
-    for p in stray:
-        problems.append(Problem("orphan-original", None, _("{path} belongs to no document.").format(path=p)))
-        if repair:
-            p.unlink(missing_ok=True)
-    report = CheckReport(len(entries), len(stamps), problems)
-    if repair and (missing or stale or orphans):
+    report = CheckReport(len(entries), len(docs), problems)
+    if repair and (missing or stale or differs or orphans):
         rp: list[Problem] = []
         if orphans:
             index.delete(orphans)
-        index.add(list(records(store, missing + stale, rp)))
+        index.add(list(records(store, missing + stale + differs, rp)))
         report.problems.extend(rp)
         report.repaired = True
     elif repair and (stray or any(p.kind == "temp-file" for p in problems)):

@@ -1,6 +1,9 @@
 """Rich views: search hits, document header, outline tree, tables. Plain text when piped."""
 from __future__ import annotations
 
+from functools import cache
+
+from .display import one_line, printable
 from .search.results import Hit, SearchResult
 from .export import number_label, header_lines
 from .i18n import _
@@ -10,14 +13,26 @@ KIND_LABELS = {"purpose": "purpose", "content": "content", "implementation": "im
 
 
 def console(stderr: bool = False, width: int | None = None):
+    # Rich decides colour from the stream (terminal or not) and honours NO_COLOR.
+    return _console_class()(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+
+
+@cache
+def _console_class():
     from rich.console import Console
 
-    # Rich decides colour from the stream (terminal or not) and honours NO_COLOR.
-    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+    class ArchiveConsole(Console):
+        """A broken stdout (``archive list | head``) is handed to the command line's one
+        handler, as click's output is (rich would exit 1 on its own)."""
+
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    return ArchiveConsole
 
 
 def hit_meta(hit: Hit) -> str:
-    return " · ".join(x for x in (hit.doc_type, hit.number, hit.issued, hit.issuer) if x)
+    return one_line(" · ".join(x for x in (hit.doc_type, hit.number, hit.issued, hit.issuer) if x))
 
 
 def search_result(con, result: SearchResult, filters_desc: list[str]) -> None:
@@ -30,9 +45,9 @@ def search_result(con, result: SearchResult, filters_desc: list[str]) -> None:
         head.append(hit.id, style="cyan")
         head.append("  " + hit_meta(hit), style="dim")
         con.print(head)
-        con.print(Text(hit.title or _("(untitled)"), style="bold"))
+        con.print(Text(one_line(hit.title) or _("(untitled)"), style="bold"))
         if hit.section_headings:
-            con.print(Text(_("in: ") + "; ".join(hit.section_headings), style="magenta"))
+            con.print(Text(_("in: ") + one_line("; ".join(hit.section_headings)), style="magenta"))
         if hit.snippet:
             snip = Text(hit.snippet)
             for s, e in hit.spans:
@@ -44,7 +59,7 @@ def search_result(con, result: SearchResult, filters_desc: list[str]) -> None:
 
 
 def no_results(con, result: SearchResult) -> None:
-    con.print(_("No documents match {query!r}.").format(query=result.query))
+    con.print(_("No documents match {query!r}.").format(query=one_line(result.query)), markup=False)
     if result.suggestions:
         con.print(_("Did you mean: {s}?").format(s=" / ".join(repr(s) for s in result.suggestions)))
     if result.drop_filters:
@@ -58,7 +73,7 @@ def hits_table(con, hits: list[Hit]) -> None:
     for col in (_("id"), _("date"), _("type"), _("number"), _("title")):
         table.add_column(col, overflow="fold" if col == _("title") else "ellipsis")
     for h in hits:
-        table.add_row(h.id, h.issued or "", h.doc_type or "", h.number or "", h.title or "")
+        table.add_row(h.id, h.issued or "", one_line(h.doc_type), one_line(h.number), one_line(h.title))
     con.print(table)
 
 
@@ -79,18 +94,20 @@ def document_header(doc: Document):
     ]
     for k, v in rows:
         if v:
-            t.add_row(k, str(v))
-    return Panel(t, title=p.title or _("(untitled)"), title_align="left")
+            t.add_row(k, one_line(str(v)))
+    return Panel(t, title=one_line(p.title) or _("(untitled)"), title_align="left")
 
 
 def outline_tree(doc: Document):
     from rich.tree import Tree
 
-    tree = Tree(doc.parsed.title or doc.id)
+    from rich.text import Text
+
+    tree = Tree(Text(one_line(doc.parsed.title) or doc.id))
 
     def add(node, s: Section) -> None:
-        label = " ".join(x for x in (number_label(s), s.heading) if x)
-        branch = node.add(f"{label}  [dim]({s.kind})[/dim]")
+        label = one_line(" ".join(x for x in (number_label(s), s.heading) if x))
+        branch = node.add(Text(f"{label}  ").append(f"({s.kind})", style="dim"))
         for c in s.children:
             add(branch, c)
 
@@ -112,7 +129,7 @@ def styled_body(body: str):
     from rich.text import Text
 
     out = Text()
-    for line in body.splitlines():
+    for line in printable(body).splitlines():
         m = re.match(r"^(#{1,6})\s+(.*)$", line)
         if m:
             out.append("\n" + m.group(2) + "\n", style=HEADING_STYLES[len(m.group(1)) - 1])
@@ -139,7 +156,7 @@ def show_document(con, doc: Document, refs=None, selectors=(), outline: bool = F
         con.print(styled_body(doc.parsed.body))
     if refs is not None:
         for line in refs_lines(refs):
-            con.print(line, markup=False, highlight=False)
+            con.print(one_line(line), markup=False, highlight=False)
 
 
 def plain_header(doc: Document) -> str:

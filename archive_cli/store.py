@@ -24,6 +24,14 @@ from .model import META_FIELDS, Document, ParsedDocument, Source
 
 ID_LENGTH = 12
 _FM_END = re.compile(r"^---[ \t]*$", re.M)
+SHA_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return _("not valid UTF-8 at byte {n}").format(n=exc.start)
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def content_hash(data: bytes) -> str:
@@ -100,9 +108,36 @@ class Store:
         except FileNotFoundError:
             raise
         except Exception as exc:  # YAML, Unicode or shape errors from a hand edit
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise StoreError(_("{path} cannot be read ({reason}); fix it in an editor or remove the document.").format(
-                path=path, reason=first)) from None
+                path=path, reason=_reason(exc))) from None
+
+    def front_matter(self, doc_id: str) -> dict[str, Any]:
+        """A store file's front matter, read with the safe loader; StoreError naming the file
+        when it cannot be read (not UTF-8, invalid YAML …)."""
+        from .front_matter import read
+
+        path = self.doc_path(doc_id)
+        try:
+            return read(path.read_text(encoding="utf-8"))[0]
+        except FileNotFoundError:
+            raise
+        except Exception as exc:
+            raise StoreError(_("{path} cannot be read ({reason}); fix it in an editor or remove the document.").format(
+                path=path, reason=_reason(exc))) from None
+
+    def original_sha(self, doc_id: str) -> str | None:
+        """The content hash of the original a store file names, read from its front matter;
+        None when it names none (StoreError when the file cannot be read)."""
+        src = self.front_matter(doc_id).get("source")
+        sha = src.get("sha256") if isinstance(src, dict) else None
+        sha = str(sha).strip().lower() if sha is not None else ""
+        return sha if SHA_RE.fullmatch(sha) else None
+
+    def originals_of(self, doc_id: str) -> list[Path]:
+        """Originals whose content hash starts with ``doc_id``: a document's id is the start of
+        its original's hash, so this finds it even when the store file cannot be read."""
+        folder = self.originals_dir / doc_id[:2]
+        return sorted(p for p in folder.glob(f"{doc_id}*") if p.is_file()) if len(doc_id) >= 2 else []
 
     def read_body(self, doc_id: str) -> str:
         """The Markdown body of a store file without parsing its front matter or outline
@@ -124,9 +159,51 @@ class Store:
             atomic_write(path, data, durable)
 
     def write(self, doc: Document, durable: bool = True) -> StoreEntry:
-        path = self.doc_path(doc.id)
-        atomic_write(path, document_to_text(doc).encode("utf-8"), durable)
-        return StoreEntry(doc.id, path, _stamp(path.stat()))
+        return self.write_text(doc.id, document_to_text(doc), durable)
+
+    def write_text(self, doc_id: str, text: str, durable: bool = True) -> StoreEntry:
+        """Write a store file already serialised by :func:`document_to_text`."""
+        path = self.doc_path(doc_id)
+        atomic_write(path, text.encode("utf-8"), durable)
+        return StoreEntry(doc_id, path, _stamp(path.stat()))
+
+    def temp_files(self) -> list[Path]:
+        """Temporary files of interrupted writes (``atomic_write``'s ``.tmp-*``)."""
+        out = list(self.docs_dir.glob(".tmp-*")) if self.docs_dir.is_dir() else []
+        if self.originals_dir.is_dir():
+            for folder in self.originals_dir.iterdir():
+                if folder.is_dir():
+                    out.extend(folder.glob(".tmp-*"))
+        return out
+
+    def remove_temp_files(self) -> int:
+        """Remove them (only call under the write lock: a writer's temp file may be in use)."""
+        found = self.temp_files()
+        for p in found:
+            p.unlink(missing_ok=True)
+        return len(found)
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.root / "quarantine"
+
+    def quarantine(self, path: Path) -> Path:
+        """Move a file out of the originals into the quarantine folder (never deleted: a person
+        decides), keeping its name; returns where it went."""
+        import os
+
+        from .fsutil import fsync_dir
+
+        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        target = self.quarantine_dir / path.name
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.quarantine_dir / f"{path.name}.{n}"
+        os.replace(path, target)
+        fsync_dir(self.quarantine_dir)
+        fsync_dir(path.parent)
+        return target
 
     def delete(self, doc_id: str, sha256: str | None) -> bool:
         """Remove the document file first (the store is the truth), then its original."""
@@ -154,14 +231,15 @@ def document_to_text(doc: Document) -> str:
 
 
 def document_from_text(doc_id: str, text: str) -> Document:
-    """Parse a store file. Metadata comes from the front matter, the outline from the body."""
-    import frontmatter
-
+    """Parse a store file. Metadata comes from the front matter, the outline from the body.
+    The id is the file's name: an ``id:`` edited in the front matter does not move a document."""
+    from .front_matter import read
     from .parse import from_store
 
-    post = frontmatter.loads(text)
-    meta = dict(post.metadata)
+    meta, body = read(text)
     src = meta.get("source") or {}
+    if not isinstance(src, dict):
+        src = {}
     source = Source(
         filename=str(src.get("filename") or ""),
         format=str(src.get("format") or ""),
@@ -170,6 +248,7 @@ def document_from_text(doc_id: str, text: str) -> Document:
         size=int(src.get("size") or 0),
         imported=str(src.get("imported") or ""),
     )
-    parsed: ParsedDocument = from_store(meta, post.content)
-    tags = [str(t) for t in meta.get("tags") or []]
-    return Document(id=str(meta.get("id") or doc_id), parsed=parsed, source=source, tags=tags)
+    parsed: ParsedDocument = from_store(meta, body)
+    tags = meta.get("tags") or []
+    tags = [str(t) for t in (tags if isinstance(tags, list) else [tags])]
+    return Document(id=doc_id, parsed=parsed, source=source, tags=tags)

@@ -51,7 +51,13 @@ def outline_lines(sections: list[Section], depth: int = 0) -> list[str]:
 
 
 def plain_view(doc: Document, selectors=(), outline: bool = False, refs=None) -> str:
-    """`show` when piped: undecorated text."""
+    """`show` when piped: undecorated text (control characters escaped)."""
+    from .display import printable
+
+    return printable(_plain_view(doc, selectors, outline, refs))
+
+
+def _plain_view(doc: Document, selectors=(), outline: bool = False, refs=None) -> str:
     parts = ["\n".join(header_lines(doc))]
     if outline:
         parts.append("\n".join(outline_lines(doc.parsed.sections)))

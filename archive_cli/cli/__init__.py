@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..display import display_name, one_line
 from ..i18n import _
 from .options import Context
 
@@ -28,12 +29,17 @@ class ArchiveGroup(click.Group):
         except ArchiveError as exc:
             if _debug(ctx):
                 raise
-            click.echo(_("Error: {message}").format(message=exc), err=True)
+            click.echo(_("Error: {message}").format(message=one_line(str(exc))), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo(_("Interrupted."), err=True)
             ctx.exit(130)
-        except BrokenPipeError:
+        except BrokenPipeError as exc:
+            if not _stdout_closed():  # a pipe of our own broke (a worker pool): a failure
+                if _debug(ctx):
+                    raise
+                click.echo(_("Error: a pipe between processes broke ({msg}).").format(msg=one_line(str(exc))), err=True)
+                ctx.exit(1)
             # `archive list | head`: the reader left; nothing to say.
             try:
                 sys.stdout = open(os.devnull, "w")
@@ -45,15 +51,31 @@ class ArchiveGroup(click.Group):
         except OSError as exc:
             if _debug(ctx):
                 raise
-            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            where = f" ({display_name(os.fsdecode(exc.filename))})" if getattr(exc, "filename", None) else ""
             click.echo(_("Error: {reason}{where}.").format(reason=exc.strerror or exc, where=where), err=True)
             ctx.exit(1)
         except Exception as exc:  # the last line of defence: one sentence, --debug for more
             if _debug(ctx):
                 raise
             click.echo(_("Error: unexpected failure ({kind}: {msg}); rerun with --debug for details.").format(
-                kind=type(exc).__name__, msg=str(exc).splitlines()[0] if str(exc) else ""), err=True)
+                kind=type(exc).__name__, msg=one_line(str(exc).splitlines()[0] if str(exc) else "")), err=True)
             ctx.exit(1)
+
+
+def _stdout_closed() -> bool:
+    """Whether standard output is a pipe whose reader has gone (``archive list | head``), as
+    opposed to some other pipe breaking inside the command."""
+    import select
+
+    try:
+        fd = sys.__stdout__.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    if not hasattr(select, "poll"):  # Windows: no way to ask; stdout is the likely one
+        return True
+    poll = select.poll()
+    poll.register(fd, select.POLLOUT)
+    return any(ev & (select.POLLERR | select.POLLHUP) for _fd, ev in poll.poll(0))
 
 
 def _debug(ctx: click.Context) -> bool:

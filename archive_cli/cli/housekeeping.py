@@ -56,7 +56,8 @@ def check(ctx, repair, as_json):
     if as_json:
         echo_json(report.to_dict())
     elif report.remaining is not None:
-        fixed = len(report.problems) - len(report.remaining)
+        left = {(p.kind, p.id) for p in report.remaining}
+        fixed = sum(1 for p in report.problems if (p.kind, p.id) not in left)
         if fixed:
             click.echo(_("Repaired {n} problems.").format(n=fixed))
         for p in report.remaining:

@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from ..display import one_line
 from ..i18n import _
 from .options import echo_json, json_option, pass_context
 
@@ -14,7 +15,7 @@ from .options import echo_json, json_option, pass_context
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Files read in parallel (default: number of cores).")
 @click.option("--dry-run", is_flag=True, help="Read and parse, report what would happen, change nothing.")
 @click.option("--tag", "tags", multiple=True, help="Tag every imported document (repeatable).")
-@click.option("--max-size", type=click.FloatRange(min=0.001), metavar="MB", help="Refuse files larger than MB megabytes (default 200).")
+@click.option("--max-size", type=click.FloatRange(min=0.001), metavar="MB", help="Refuse files larger than MB mebibytes (1 MB = 1,048,576 bytes; default 200).")
 @json_option
 @pass_context
 def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
@@ -33,7 +34,9 @@ def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
     arch = ctx.archive()
     jobs = jobs or os.cpu_count() or 1
     if max_size:
-        arch.max_bytes = int(max_size * 1e6)
+        from ..importing.files import MB
+
+        arch.max_bytes = int(max_size * MB)
     expanded = [p for p in paths if p != "-"]
     # Each stdin line is one path, taken literally: no globbing, no shell.
     literal = [line.rstrip("\r\n") for line in sys.stdin if line.strip()] if "-" in paths else []
@@ -61,9 +64,9 @@ def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
             elif r.status != "failed":
                 click.echo(_line(r))
             if r.status == "failed":
-                click.echo(_("{path}: {reason}.").format(path=r.path, reason=r.error.rstrip(".")), err=True)
+                click.echo(one_line(_("{path}: {reason}.").format(path=r.shown_path, reason=r.error.rstrip("."))), err=True)
             elif r.warning:
-                click.echo(_("{path}: {warning}.").format(path=r.path, warning=r.warning), err=True)
+                click.echo(one_line(_("{path}: {warning}.").format(path=r.shown_path, warning=r.warning)), err=True)
     finally:
         if progress is not None:
             progress.stop()
@@ -76,7 +79,7 @@ def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
 def _line(r) -> str:
     label = {"imported": _("imported"), "duplicate": _("duplicate")}[r.status]
     title = f"  {r.title}" if r.title else ""
-    return f"{label:<10} {r.id}  {r.path}{title}"
+    return one_line(f"{label:<10} {r.id}  {r.shown_path}{title}")
 
 
 def _stdout_console():

@@ -98,13 +98,18 @@ class QueryCommand(click.Command):
         params = self.get_params(ctx)
         known = {name for p in params for name in (*p.opts, *p.secondary_opts)}
         # short options that take a value may be glued to it: -n5
-        valued = {name for p in params if isinstance(p, click.Option) and not p.is_flag for name in p.opts}
+        valued = {name for p in params if isinstance(p, click.Option) and not p.is_flag
+                  for name in (*p.opts, *p.secondary_opts)}
         out: list[str] = []
-        rest = False
+        rest = value_next = False
         for arg in args:
             if rest or arg == "--":
                 rest = True
                 out.append(arg)
+                continue
+            if value_next:  # `--limit -5`: the option's value, wrong or not, is click's to judge
+                out.append(arg)
+                value_next = False
                 continue
             glued_value = arg[:2] in valued and arg[2:].isdigit()  # -n5 is --limit 5; -nội is NOT nội
             if (arg.startswith("-") and len(arg) > 1 and not arg.startswith("--")
@@ -112,4 +117,5 @@ class QueryCommand(click.Command):
                 out.extend(["NOT", arg[1:]])
             else:
                 out.append(arg)
+                value_next = arg in valued
         return super().parse_args(ctx, out)

@@ -124,10 +124,16 @@ def export(ctx, refs, fmt, output, export_all, query, filters, width, force):
         return
     out.mkdir(parents=True, exist_ok=True)
     written = skipped = 0
+    used: set[str] = set()  # names written by this export: never one file for two documents
     for i in ids:
         doc = arch.get(i)
-        target = out / safe_filename(doc, fmt)
-        # safe_filename keeps only [A-Za-z0-9._-]: the target cannot leave the folder.
+        # safe_filename keeps only [A-Za-z0-9._-]: the target cannot leave the folder; a name
+        # this export already used takes the whole id instead of its first six digits.
+        name = safe_filename(doc, fmt)
+        if name in used:
+            name = safe_filename(doc, fmt, id_digits=len(doc.id))
+        used.add(name)
+        target = out / name
         if target.exists() and not force:
             click.echo(_("{path} exists; skipped (pass --force to overwrite).").format(path=target), err=True)
             skipped += 1

@@ -10,8 +10,10 @@ from pathlib import Path
 from ..errors import IngestError
 from ..i18n import _
 
+#: A megabyte as the size limit counts it (MiB, as file managers count): --max-size 1 is 1,048,576 bytes.
+MB = 1024 * 1024
 #: Files larger than this are refused (configurable with ARCHIVE_MAX_FILE_MB / --max-size).
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+DEFAULT_MAX_BYTES = 200 * MB
 
 
 @dataclass
@@ -74,6 +76,10 @@ def _walk(folder: Path) -> Iterator[Candidate]:
     yield from errors
 
 
+def _mb(n: int) -> str:
+    return f"{n / MB:g}"
+
+
 def read_bytes(path: str, max_bytes: int) -> bytes:
     """Read a whole file, refusing what is not a regular file or is too large."""
     try:
@@ -86,12 +92,12 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
         raise IngestError(_("not a regular file"))
     if st.st_size > max_bytes:
         raise IngestError(_("the file is {size} MB, over the {limit} MB limit").format(
-            size=round(st.st_size / 1e6, 1), limit=round(max_bytes / 1e6)))
+            size=round(st.st_size / MB, 1), limit=_mb(max_bytes)))
     try:
         with open(path, "rb") as f:
             data = f.read(max_bytes + 1)
     except OSError as exc:
         raise IngestError(_("the file cannot be read ({reason})").format(reason=exc.strerror or exc)) from None
     if len(data) > max_bytes:
-        raise IngestError(_("the file is over the {limit} MB limit").format(limit=round(max_bytes / 1e6)))
+        raise IngestError(_("the file is over the {limit} MB limit").format(limit=_mb(max_bytes)))
     return data

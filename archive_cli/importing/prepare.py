@@ -8,23 +8,31 @@ per-file result with one sentence.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import ArchiveError, IngestError
 from ..i18n import _
+from ..display import display_name
 from ..model import Document, Source
 from .files import read_bytes
 
 
 @dataclass
 class Prepared:
+    """One file, read and parsed: what the pipeline writes and indexes, or why it cannot."""
+
     path: str
     id: str | None = None
     sha256: str | None = None
-    doc: Document | None = None
-    record: object | None = None  # IndexRecord; its stamp filled in by the writer if empty
+    title: str | None = None
+    number: str | None = None
+    issued: str | None = None
+    record: object | None = None  # IndexRecord; its stamp is the store file's, once written
+    data: bytes | None = None  # the original's bytes
+    text: str | None = None  # the store file's text
     exists: bool = False  # the store already holds this content
     error: str | None = None
 
@@ -51,40 +59,67 @@ def build_document(name: str, data: bytes, sha256: str, doc_id: str, tags: tuple
     if not parsed.body.strip():
         raise IngestError(_("no text found in the file"))
     source = Source(
-        filename=os.path.basename(name), format=ex.format, encoding=ex.encoding, sha256=sha256,
+        filename=display_name(os.path.basename(name)), format=ex.format, encoding=ex.encoding, sha256=sha256,
         size=len(data), imported=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
     )
     all_tags = list(dict.fromkeys([*map(str, extra_tags), *tags]))
     return Document(id=doc_id, parsed=parsed, source=source, tags=all_tags)
 
 
-def prepare(path: str, root: str, max_bytes: int, tags: tuple[str, ...] = (),
-            write: bool = True) -> Prepared:
-    """Read, parse and analyse one file; write its original and store file when ``write``.
+#: Seconds one file may take to read and parse (``ARCHIVE_MAX_FILE_SECONDS``): a file built to
+#: be slow fails with a sentence instead of stalling the batch.
+DEFAULT_MAX_SECONDS = 120.0
 
-    Safe in a worker process: store writes are atomic and content-addressed, so two workers with
-    the same bytes write the same file. The writer process decides duplicates and indexes.
-    """
+
+class _TooSlow(BaseException):
+    """Raised by the time budget; a BaseException, so that no reader's ``except Exception``
+    mistakes it for a damaged file."""
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Raise _TooSlow in this thread after ``seconds`` (POSIX, main thread; elsewhere the
+    structural limits of each reader still hold)."""
+    import signal
+    import threading
+
+    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise _TooSlow()
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def prepare(path: str, root: str, max_bytes: int, tags: tuple[str, ...] = (),
+            max_seconds: float = DEFAULT_MAX_SECONDS) -> Prepared:
+    """Read, parse and analyse one file, and serialise its store file; writes nothing (the
+    pipeline writes under the archive's lock). Safe in a worker process."""
     from ..index.records import record_for
-    from ..store import Store, content_hash, id_for
+    from ..store import Store, content_hash, document_to_text, id_for
 
     try:
         data = read_bytes(path, max_bytes)
         sha = content_hash(data)
         doc_id = id_for(sha)
-        store = Store(Path(root))
-        if store.exists(doc_id):
+        if Store(Path(root)).exists(doc_id):
             return Prepared(path, doc_id, sha, exists=True)
-        doc = build_document(path, data, sha, doc_id, tags)
-        stamp = ""
-        if write:
-            from ..fsutil import CAN_SYNC_BATCH
-
-            # Durable later, in one go: the writer syncs the batch before indexing it.
-            durable = not CAN_SYNC_BATCH
-            store.write_original(sha, data, durable)
-            stamp = store.write(doc, durable).stamp
-        return Prepared(path, doc_id, sha, doc=doc, record=record_for(doc, stamp))
+        with time_budget(max_seconds):
+            doc = build_document(path, data, sha, doc_id, tags)
+            text = document_to_text(doc)
+            record = record_for(doc, "")
+        return Prepared(path, doc_id, sha, title=doc.parsed.title, number=doc.parsed.number,
+                        issued=doc.parsed.issued, record=record, data=data, text=text)
+    except _TooSlow:
+        return Prepared(path, error=_("reading the file took longer than {n:g} s; it was stopped").format(n=max_seconds))
     except ArchiveError as exc:
         return Prepared(path, error=str(exc))
     except RecursionError:
@@ -127,6 +162,6 @@ def watch_parent(pid: int, interval: float = 0.5) -> None:
 
 
 def prepare_many(paths: list[str], root: str, max_bytes: int, tags: tuple[str, ...] = (),
-                 write: bool = True) -> list[Prepared]:
+                 max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Prepared]:
     """:func:`prepare` for a chunk of files: one task per chunk keeps inter-process traffic low."""
-    return [prepare(p, root, max_bytes, tags, write) for p in paths]
+    return [prepare(p, root, max_bytes, tags, max_seconds) for p in paths]

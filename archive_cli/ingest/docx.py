@@ -3,6 +3,12 @@
 The two-column header of an official document (issuer | national motto) is a table: its cells
 come out as lines, left column first. Runs in .VnTime / VNI-Times fonts are converted by font
 name, and .VnTimeH runs (TCVN3 capitals drawn from lower-case codes) are upper-cased.
+
+Fonts of paragraph styles are resolved once per document (python-docx resolves a paragraph's
+style by scanning every style of the document each time: 40,000 paragraphs took a minute), and
+a document of more than :data:`MAX_PARAGRAPHS` paragraphs is refused. The XML of paragraphs and
+runs is reached through python-docx's public ``ElementProxy.element`` (their ``paragraph_format``
+and ``font``) and read with lxml.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from ..i18n import _
 from . import Extracted
 
 MAX_UNZIPPED = 200 * 1024 * 1024  # a zip bomb is refused before python-docx expands it
+MAX_PARAGRAPHS = 100_000  # a long code of law has ~10,000
 
 
 def _check_zip(data: bytes) -> None:
@@ -29,12 +36,19 @@ def _check_zip(data: bytes) -> None:
 def _run_font(run, para_font: str) -> str:
     from docx.oxml.ns import qn
 
-    rpr = run._element.rPr
-    if rpr is not None and rpr.rFonts is not None:
-        name = rpr.rFonts.get(qn("w:ascii")) or rpr.rFonts.get(qn("w:hAnsi"))
+    fonts = run.font.element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+    if fonts is not None:
+        name = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi"))
         if name:
             return name
     return para_font
+
+
+def _style_id(par) -> str | None:
+    from docx.oxml.ns import qn
+
+    style = par.paragraph_format.element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return style.get(qn("w:val")) if style is not None else None
 
 
 def _style_font(style) -> str:
@@ -45,12 +59,32 @@ def _style_font(style) -> str:
     return ""
 
 
+def _style_fonts(document) -> dict[str | None, str]:
+    """The font of each paragraph style, by style id; under None, the default paragraph
+    style's (else Normal's)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    fonts: dict[str | None, str] = {}
+    normal = ""
+    for style in document.styles:
+        try:
+            if style.type == WD_STYLE_TYPE.PARAGRAPH:
+                fonts[style.style_id] = _style_font(style)
+                if style.name == "Normal":
+                    normal = fonts[style.style_id]
+        except (AttributeError, KeyError, ValueError):
+            continue
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    fonts[None] = (_style_font(default) if default is not None else "") or normal
+    return fonts
+
+
 class _Walk:
     """What a pass over the document does with legacy-font runs: ``convert`` them, and collect
     their raw text (to check the fonts tell the truth) and the encodings used."""
 
-    def __init__(self, default_font: str, convert: bool) -> None:
-        self.default_font = default_font
+    def __init__(self, fonts: dict[str | None, str], convert: bool) -> None:
+        self.fonts = fonts
         self.convert = convert
         self.used: set[str] = set()
         self.legacy_raw: list[str] = []
@@ -59,8 +93,7 @@ class _Walk:
 def _paragraph(par, walk: _Walk) -> str:
     from . import legacy
 
-    para_font = _style_font(par.style) if par.style is not None else ""
-    para_font = para_font or walk.default_font
+    para_font = walk.fonts.get(_style_id(par)) or walk.fonts[None]
     out = []
     for item in par.iter_inner_content():
         runs = item.runs if hasattr(item, "runs") else [item]
@@ -129,17 +162,23 @@ def read_docx(data: bytes) -> Extracted:
 
     from . import legacy
 
+    from docx.oxml.ns import qn
+
     _check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
-        default_font = _style_font(document.styles["Normal"]) if "Normal" in [s.name for s in document.styles] else ""
-        text, walk = _walk(document, _Walk(default_font, convert=True))
+        paragraphs = sum(1 for _p in document.element.body.iter(qn("w:p")))
+        if paragraphs > MAX_PARAGRAPHS:
+            raise IngestError(_("the .docx file has {n:,} paragraphs, more than the {limit:,} a document may have").format(
+                n=paragraphs, limit=MAX_PARAGRAPHS))
+        fonts = _style_fonts(document)
+        text, walk = _walk(document, _Walk(fonts, convert=True))
         raw = "".join(walk.legacy_raw)
         latin1 = sum(1 for ch in raw if "\u00a0" <= ch <= "\u00ff")
         if raw and legacy.unicode_vietnamese_count(raw) > 0.2 * latin1:
             # Unicode text in runs still named .VnTime (templates keep the font): the font
             # names lie, so read the text as it is.
-            text, walk = _walk(document, _Walk(default_font, convert=False))
+            text, walk = _walk(document, _Walk(fonts, convert=False))
             walk.used.clear()
     except IngestError:
         raise

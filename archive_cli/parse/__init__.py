@@ -113,5 +113,10 @@ def from_store(meta: dict[str, Any], body: str) -> ParsedDocument:
     return _apply_hints(doc, meta)
 
 
+def metadata_from_store(meta: dict[str, Any]) -> ParsedDocument:
+    """Only the metadata of a store file's front matter, read as :func:`from_store` reads it."""
+    return _apply_hints(ParsedDocument(), meta)
+
+
 # Re-exported for type users.
 _ = (Reference, Section)

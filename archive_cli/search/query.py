@@ -153,7 +153,7 @@ def parse_query(raw: str) -> Query:
             if value == "AND":
                 continue
         if fld in ("type", "tag", "year", "section"):
-            node: Node | None = Filter(fld, value.strip())
+            node: Node | None = Filter(fld, value.strip().lower() if fld == "section" else value.strip())
         else:
             node = _term_node(value, "body" if fld == "body" else fld, is_quoted)
         if node is None:

@@ -10,12 +10,17 @@ from ..store import Store
 from ..text.analysis import number_key
 from .filters import Filters
 from .planner import plan_key, plan_search
-from .query import MAX_QUERY_LENGTH, Query, Word, parse_query
+from .query import MAX_QUERY_LENGTH, Filter, Query, Word, parse_query
 from .ranking import RERANK_DEPTH, adjacent_runs, rerank
 from .results import CitedDocument, Hit, RefsReport, SearchResult
 
 #: Everything, for listings and exports (an engine pages through it).
 ALL = 10**9
+#: Spelling suggestions for a query that finds nothing: at most this many distinct words, of at
+#: most this length, within this time.
+SUGGEST_WORDS = 5
+SUGGEST_MAX_LENGTH = 20
+SUGGEST_SECONDS = 0.5
 
 
 def validate(query: str, filters: Filters) -> Query:
@@ -26,7 +31,25 @@ def validate(query: str, filters: Filters) -> Query:
     q = parse_query(query)
     if q.is_empty and filters.is_empty() and not q.clauses:
         raise QueryError(_("The query has no words to search for."))
+    for c in q.clauses:
+        if isinstance(c, Filter):
+            _check_filter(c)
     return q
+
+
+def _check_filter(f: Filter) -> None:
+    """``year:``, ``type:`` and ``section:`` in a query name something real, or the query is a
+    usage error (never silently ignored)."""
+    from ..doctypes import canonical_type
+    from ..index.records import SECTION_KINDS
+
+    if f.field == "year" and not (f.value.isdigit() and 1900 <= int(f.value) <= 2100):
+        raise QueryError(_("year:{value} is not a year; write it as year:2024.").format(value=f.value))
+    if f.field == "type" and canonical_type(f.value) is None:
+        raise QueryError(_("type:{value} names no document type; write it as type:KH or type:\"kế hoạch\".").format(value=f.value))
+    if f.field == "section" and f.value not in SECTION_KINDS:
+        raise QueryError(_("section:{value} is not a section kind; use one of {kinds}.").format(
+            value=f.value, kinds=", ".join(SECTION_KINDS)))
 
 
 class SearchService:
@@ -86,13 +109,27 @@ class SearchService:
         return self.index.search(plan_search(q, filters), limit=1).total
 
     def _suggestions(self, q: Query, filters: Filters) -> list[str]:
-        """Spelling corrections of the query that have hits (never one that finds nothing)."""
+        """Spelling corrections of the query that have hits (never one that finds nothing).
+
+        Bounded, so that a query of nonsense stays fast: the first SUGGEST_WORDS distinct words
+        of a sensible length are tried, within SUGGEST_SECONDS."""
+        import time
+
+        deadline = time.monotonic() + SUGGEST_SECONDS
         out: list[str] = []
         words = [c for c in q.clauses if isinstance(c, Word)]
+        tried: set[str] = set()
         for w in words:
+            if w.folded in tried or not 2 <= len(w.folded) <= SUGGEST_MAX_LENGTH:
+                continue
+            tried.add(w.folded)
+            if len(tried) > SUGGEST_WORDS or time.monotonic() > deadline:
+                break
             for cand in self.index.suggest(w.folded, limit=3):
-                fixed = " ".join(cand if x is w else x.text for x in words)
-                if self._count(parse_query(fixed), filters):
+                fixed = " ".join(cand if x.folded == w.folded else x.text for x in words)
+                if time.monotonic() > deadline:
+                    return out
+                if fixed not in out and self._count(parse_query(fixed), filters):
                     out.append(fixed)
                 if len(out) >= 3:
                     return out

@@ -30,6 +30,7 @@ from ...i18n import _
 from .. import IndexHit, IndexResults, IndexState
 from ..plan import Search, has_section
 from ..records import IndexRecord
+from .integrity import seal
 
 #: The writer's memory for postings before it sorts them to disk (per process; Whoosh's default).
 WRITER_MB = 128
@@ -46,11 +47,9 @@ def _schema_and_version():
 
 
 class WhooshIndex:
-    def __init__(self, path: Path, *, wait: float = 5.0, procs: int = 1) -> None:
+    def __init__(self, path: Path, *, wait: float = 5.0) -> None:
         self.path = path
         self.wait = wait
-        #: Writer processes (Whoosh's MpWriter) for rebuilds and large batches.
-        self.procs = procs
         self._ix = None
 
     @cached_property
@@ -124,11 +123,12 @@ class WhooshIndex:
         schema, version = _schema_and_version()
         ix = windex.create_in(str(gdir), schema)
         count = 0
-        with _writing(ix, self.wait, self.procs) as w:
+        with _writing(ix, self.wait) as w:
             for r in records:
                 w.add_document(**document_fields(r))
                 count += 1
         _fsync_tree(gdir)
+        seal(gdir)
         atomic_write(self.path / "CURRENT", json.dumps({"generation": gen, "version": version}).encode())
         self._ix = None
         # Keep the generation just replaced (a reader may still be using it); drop the others,
@@ -144,22 +144,22 @@ class WhooshIndex:
 
         ix = self._open()
         count = 0
-        records = list(records)
-        procs = self.procs if len(records) >= 1000 else 1
-        with _writing(ix, self.wait, procs) as w:
+        with _writing(ix, self.wait) as w:
             for r in records:
                 w.update_document(**document_fields(r))
                 count += 1
         _fsync_tree(Path(ix.storage.folder))
+        seal(Path(ix.storage.folder))
         return count
 
     def delete(self, ids: Iterable[str]) -> int:
         ix = self._open()
         count = 0
-        with _writing(ix, self.wait, 1) as w:
+        with _writing(ix, self.wait) as w:
             for doc_id in ids:
                 count += w.delete_by_term("id", doc_id)
         _fsync_tree(Path(ix.storage.folder))
+        seal(Path(ix.storage.folder))
         return count
 
     # --- reading -----------------------------------------------------------------------------
@@ -195,13 +195,17 @@ class WhooshIndex:
             except IndexProblem:
                 raise
             except (FileNotFoundError, TypeError) as exc:  # a file gone; a column gone reads as None
+                # (also what a deleted file of a damaged index looks like: after the retries it is
+                # reported as an index that will not open)
                 self._ix = None
                 if attempt == 5:
                     raise IndexProblem(_("The index will not open ({reason}); run `archive check --repair` to rebuild it.").format(
                         reason=type(exc).__name__)) from None
                 time.sleep(0.02 * (attempt + 1))
-            except DAMAGE as exc:  # a truncated or garbled file
-                self._ix = None
+            except Exception as exc:
+                if not (isinstance(exc, DAMAGE) or _raised_by_whoosh(exc)):
+                    raise  # a fault of ours, not of the files
+                self._ix = None  # a truncated or garbled file
                 raise IndexProblem(_("The index is damaged ({reason}); run `archive check --repair` to rebuild it.").format(
                     reason=type(exc).__name__)) from None
         raise AssertionError("unreachable")
@@ -277,6 +281,38 @@ class WhooshIndex:
 
         return self._read(read)
 
+    def verify(self) -> None:
+        """Every file as sealed at its commit (:mod:`.integrity`), then read as searches read
+        it, through the reader's public methods: the whole term table, every document's stored
+        fields and field lengths. A truncated, garbled or missing file raises the IndexProblem
+        that names the fix (a search would otherwise silently find less, or rank wrongly)."""
+        from .integrity import damage, read_manifest
+
+        for attempt in range(3):
+            folder = self._folder()
+            before = read_manifest(folder)
+            found = damage(folder)
+            if not found or (attempt < 2 and (self._folder() != folder or read_manifest(folder) != before)):
+                if not found:
+                    break
+                continue  # a writer committed meanwhile: look again
+            raise IndexProblem(_("The index is damaged ({reason}); run `archive check --repair` to rebuild it.").format(
+                reason=found[0]))
+        fields = ("text", "title_words", "issuer_words")
+
+        def read(s):
+            r = s.reader()
+            for _term in r.all_terms():
+                pass
+            for leaf, _offset in r.leaf_readers():
+                for docnum in range(leaf.doc_count_all()):
+                    leaf.stored_fields(docnum)
+                    for name in fields:
+                        leaf.doc_field_length(docnum, name)
+            return None
+
+        self._read(read)
+
     def documents(self) -> Iterator[dict]:
         return iter(self._read(lambda s: list(s.reader().all_stored_fields())))
 
@@ -292,6 +328,15 @@ class WhooshIndex:
 
         found = self._read(lambda s: s.suggest("text", word, limit=limit * 4, maxdist=2, prefix=1))
         return [w for w in found if w != word and fold(w) == w][:limit]
+
+
+def _raised_by_whoosh(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from inside Whoosh (reading damaged files raises plain Exception,
+    TypeError …), as opposed to a fault in this package."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and str(tb.tb_frame.f_globals.get("__name__", "")).startswith("whoosh")
 
 
 def _open_every_file(searcher) -> None:
@@ -321,19 +366,20 @@ def top_collector(limit: int):
 
 
 @contextmanager
-def _writing(ix, wait: float, procs: int = 1):
+def _writing(ix, wait: float):
     """A Whoosh writer used the way SPEC §5b asks: ``ix.writer(timeout=…)``, errors while adding
-    cancel it, never a cancel followed by a commit. ``procs > 1``: Whoosh's multiprocessing
-    writer, each process writing a segment of its own."""
+    cancel it, never a cancel followed by a commit.
+
+    One process writes. Whoosh's multiprocessing writer (``procs=2``) rebuilt a 10k archive in
+    43 s instead of 80, but its worker processes outlive a writer that is killed or cancelled
+    (they wait on its job queue for ever, holding the archive's lock descriptor inherited by
+    fork), and for import batches of 1,000 it was slower (87 s against 57 s for 10k)."""
     from whoosh.index import LockError
 
     # compound=False: Whoosh reads a compound segment by copying each of its parts into memory
-    # at every open (5,000 searcher opens of a 5k archive: 32 s); separate files are mapped.
-    kwargs = dict(timeout=wait, limitmb=WRITER_MB, compound=False)
-    if procs > 1:
-        kwargs.update(procs=procs, multisegment=True)
+    # at every open (5,000 searcher opens of a 5k archive: 32 s); separate files are opened.
     try:
-        w = ix.writer(**kwargs)
+        w = ix.writer(timeout=wait, limitmb=WRITER_MB, compound=False)
     except LockError:
         raise IndexProblem(_("The index is locked by another writer; try again later.")) from None
     try:
