@@ -43,7 +43,7 @@ def kind_range(kind: str) -> int:
 
 def encode_passages(passages: list[Passage]) -> str:
     """Passages as one field value for :class:`VietnameseTokenizer`."""
-    return "".join(f"{PASSAGE}{p.kind}{WORDS}{' '.join(p.words)}" for p in passages)
+    return "".join(f"{PASSAGE}{p.kind}{WORDS}{p.text}" for p in passages)
 
 
 class VietnameseTokenizer(Tokenizer):
