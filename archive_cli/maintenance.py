@@ -91,6 +91,10 @@ def check(store: Store, index: SearchIndex, repair: bool) -> CheckReport:
         problems.append(Problem("temp-file", None, _("Leftover temporary file {path} from an interrupted write.").format(path=tmp)))
         if repair:
             tmp.unlink(missing_ok=True)
+    for folder in index.leftovers():
+        problems.append(Problem("index-leftover", None, _("Leftover index folder {path} from an interrupted rebuild.").format(path=folder)))
+    if repair:
+        index.clean()
 
     # the store: what each file says, and which originals any of them might name
     metas: dict[str, dict] = {}
@@ -166,7 +170,7 @@ def check(store: Store, index: SearchIndex, repair: bool) -> CheckReport:
         index.add(list(records(store, missing + stale + differs, rp)))
         report.problems.extend(rp)
         report.repaired = True
-    elif repair and (stray or any(p.kind == "temp-file" for p in problems)):
+    elif repair and (stray or any(p.kind in ("temp-file", "index-leftover") for p in problems)):
         report.repaired = True
     return report
 

@@ -310,3 +310,26 @@ def test_control_characters_are_escaped_on_the_terminal(archive_dir, tmp_path):
         text = out.stdout + out.stderr
         assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", text), (args, text)
     assert "\\x07" in run(archive_dir, "list").stdout
+
+
+def test_a_half_built_index_generation_is_reported_and_removed(loaded):
+    """What a reindex killed halfway leaves: a generation folder nobody uses."""
+    half = loaded / "index" / "g000099"
+    half.mkdir()
+    (half / "MAIN_xyz.pst").write_bytes(b"half")
+    res = run(loaded, "check", "--json")
+    assert res.exit_code == 1 and "index-leftover" in {p["kind"] for p in json.loads(res.stdout)["problems"]}
+    assert run(loaded, "check", "--repair").exit_code == 0
+    assert not half.exists() and run(loaded, "check").exit_code == 0
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_written_files_honour_the_umask(loaded, tmp_path):
+    old = os.umask(0o022)
+    try:
+        assert run(loaded, "export", "125/KH-UBND", "-o", str(tmp_path / "one.txt")).exit_code == 0
+        assert run(loaded, "export", "--all", "-o", str(tmp_path / "all")).exit_code == 0
+    finally:
+        os.umask(old)
+    modes = {p.stat().st_mode & 0o777 for p in [tmp_path / "one.txt", *(tmp_path / "all").iterdir()]}
+    assert modes == {0o644}

@@ -52,6 +52,8 @@ class SearchIndex(Protocol):
     def state(self) -> IndexState: ...
     def create(self) -> None: ...  # an empty index where there is none
     def rebuild(self, records: Iterable[IndexRecord]) -> int: ...  # replaces the whole index
+    def leftovers(self) -> list[Path]: ...  # what an interrupted rebuild left (reported by check)
+    def clean(self) -> list[Path]: ...  # remove them (under the write lock)
     # writing
     def add(self, records: Iterable[IndexRecord]) -> int: ...  # replaces documents of the same id
     def delete(self, ids: Iterable[str]) -> int: ...

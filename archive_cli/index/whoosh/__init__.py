@@ -99,6 +99,23 @@ class WhooshIndex:
             return IndexState("broken", str(exc))
         return IndexState("ok")
 
+    def leftovers(self) -> list[Path]:
+        """Generation folders that are neither live nor the one it replaced (kept for readers
+        that were still in it): half-built ones of a killed rebuild, and older ones."""
+        live = (self._current() or {}).get("generation")
+        names = sorted(p.name for p in self.path.glob("g[0-9]*") if p.is_dir()) if self.path.is_dir() else []
+        previous = max((n for n in names if live and n < live), default=None)
+        return [self.path / n for n in names if n not in (live, previous)]
+
+    def clean(self) -> list[Path]:
+        """Remove the leftovers (under the write lock: a rebuild may be writing one)."""
+        import shutil
+
+        found = self.leftovers()
+        for folder in found:
+            shutil.rmtree(folder, ignore_errors=True)
+        return found
+
     def create(self) -> None:
         if self._current() is None:
             self._new_generation([])
