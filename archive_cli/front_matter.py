@@ -86,6 +86,7 @@ def read(text: str) -> tuple[dict[str, Any], str]:
     import frontmatter
     import yaml
 
+    text = text.removeprefix("\ufeff")  # an editor's byte-order mark
     handler = _handler_class()()
     if not handler.detect(text.strip()):
         return {}, text

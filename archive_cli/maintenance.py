@@ -63,6 +63,9 @@ def reindex(store: Store, index: SearchIndex) -> tuple[int, list[Problem]]:
     return index.rebuild(records(store, entries, problems)), problems
 
 
+#: How much of an unreadable or foreign file check searches for hashes of originals it may name.
+MAX_SCAN = 1 << 20
+
 #: Stored fields a check compares with the store's front matter.
 COMPARED = ("title", "doc_type", "number", "issuer", "issued")
 
@@ -109,7 +112,7 @@ def check(store: Store, index: SearchIndex, repair: bool) -> CheckReport:
             problems.append(Problem("unreadable", e.id, str(exc)))
             # a damaged file may still name its original: keep every hash it mentions
             try:
-                named.update(SHA_RE.findall(e.path.read_bytes().decode("latin-1").lower()))
+                named.update(SHA_RE.findall(e.path.read_bytes()[:MAX_SCAN].decode("latin-1").lower()))
             except OSError:
                 pass
             continue
@@ -121,6 +124,13 @@ def check(store: Store, index: SearchIndex, repair: bool) -> CheckReport:
         named.add(sha)
         if not store.original_path(sha).is_file():
             problems.append(Problem("original-missing", e.id, _("The original file of {id} is missing.").format(id=e.id)))
+    for path in store.foreign_files():
+        problems.append(Problem("foreign-file", None, _("{path} is not a store file (those are named <12-digit id>.md); it is not part of the archive.").format(path=path)))
+        try:  # it may be a renamed store file: whatever hash it mentions stays claimed
+            if path.is_file():
+                named.update(SHA_RE.findall(path.read_bytes()[:MAX_SCAN].decode("latin-1").lower()))
+        except OSError:
+            pass
     stray = [p for p in store.originals_dir.glob("*/*")
              if p.is_file() and not p.name.startswith(".") and p.name not in named]
     for p in stray:

@@ -25,11 +25,16 @@ from .model import META_FIELDS, Document, ParsedDocument, Source
 ID_LENGTH = 12
 _FM_END = re.compile(r"^---[ \t]*$", re.M)
 SHA_RE = re.compile(r"[0-9a-f]{64}")
+ID_FILE_RE = re.compile(r"[0-9a-f]{12}\.md")
 
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return _("not valid UTF-8 at byte {n}").format(n=exc.start)
+    if isinstance(exc, IsADirectoryError):
+        return _("it is a folder, not a file")
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
     text = str(exc)
     return text.splitlines()[0] if text else type(exc).__name__
 
@@ -81,15 +86,22 @@ class Store:
         return self.doc_path(doc_id).is_file()
 
     def entries(self) -> Iterator[StoreEntry]:
-        """Every document file, in no particular order (temp files skipped)."""
+        """Every document file (``<id>.md``), in no particular order."""
         try:
             it = os.scandir(self.docs_dir)
         except FileNotFoundError:
             return
         with it:
             for e in it:
-                if e.name.endswith(".md") and not e.name.startswith("."):
+                if ID_FILE_RE.fullmatch(e.name):
                     yield StoreEntry(e.name[:-3], Path(e.path), _stamp(e.stat()))
+
+    def foreign_files(self) -> list[Path]:
+        """What else lies in the documents folder (a renamed or copied store file, notes): not
+        documents; check names them."""
+        if not self.docs_dir.is_dir():
+            return []
+        return sorted(p for p in self.docs_dir.iterdir() if not ID_FILE_RE.fullmatch(p.name) and not p.name.startswith("."))
 
     def entry(self, doc_id: str) -> StoreEntry | None:
         path = self.doc_path(doc_id)
@@ -142,7 +154,7 @@ class Store:
     def read_body(self, doc_id: str) -> str:
         """The Markdown body of a store file without parsing its front matter or outline
         (what a search result needs for its snippet)."""
-        text = self.doc_path(doc_id).read_text(encoding="utf-8").strip()
+        text = self.doc_path(doc_id).read_text(encoding="utf-8").removeprefix("\ufeff").strip()
         if text.startswith("---"):
             m = _FM_END.search(text, 3)
             if m:

@@ -275,7 +275,7 @@ def test_the_size_limit_counts_mebibytes(archive_dir, tmp_path):
     res = run(archive_dir, "import", str(big), str(small), "--max-size", "1", "--json")
     by = {Path(x["path"]).name: x for x in json_lines(res.stdout)}
     assert by["small.txt"]["status"] == "imported"
-    assert by["big.txt"]["status"] == "failed" and "over the 1 MB limit" in by["big.txt"]["error"]
+    assert by["big.txt"]["status"] == "failed" and "over the 1 MiB limit" in by["big.txt"]["error"]
 
 
 def test_a_killed_writers_temp_files_go_with_the_next_import(loaded, tmp_path):
@@ -333,3 +333,43 @@ def test_written_files_honour_the_umask(loaded, tmp_path):
         os.umask(old)
     modes = {p.stat().st_mode & 0o777 for p in [tmp_path / "one.txt", *(tmp_path / "all").iterdir()]}
     assert modes == {0o644}
+
+
+def test_a_store_file_saved_with_a_byte_order_mark_still_reads(loaded):
+    path = store_file(loaded, "125/KH-UBND")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert run(loaded, "check", "--repair").exit_code == 0
+    assert run(loaded, "check").exit_code == 0
+    assert run(loaded, "show", path.stem, "--original").exit_code == 0
+
+
+def test_files_in_documents_that_are_not_store_files_are_named_not_listed(loaded):
+    path = store_file(loaded, "125/KH-UBND")
+    before = originals(loaded)
+    renamed = path.with_name("ghi-chu-ke-hoach.md")
+    path.rename(renamed)
+    (loaded / "documents" / "notes.txt").write_text("ghi chú")
+    res = run(loaded, "check", "--json")
+    problems = json.loads(res.stdout)["problems"]
+    assert {str(renamed), str(loaded / "documents" / "notes.txt")} <= {
+        m for p in problems if p["kind"] == "foreign-file" for m in [p["message"].split(" is not")[0]]}
+    run(loaded, "check", "--repair")
+    assert originals(loaded) == before  # the renamed file still names its original
+    ids = [x["id"] for x in json.loads(run(loaded, "list", "--json").stdout)]
+    assert path.stem not in ids and "ghi-chu-ke-hoach" not in ids
+
+
+def test_a_store_file_replaced_by_a_folder_is_one_sentence(loaded):
+    path = store_file(loaded, "125/KH-UBND")
+    path.unlink()
+    path.mkdir()
+    res = run(loaded, "show", path.stem, "--original")
+    assert res.exit_code == 1 and "Errno" not in res.stderr and res.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(os.name == "nt", reason="closes a descriptor before exec")
+def test_closed_stdout_is_an_error(loaded):
+    """`archive list >&-`: nothing can be printed, and the command says so."""
+    p = subprocess.run([sys.executable, "-m", "archive_cli", "--archive", str(loaded), "list"],
+                       preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True)
+    assert p.returncode == 1 and "standard output is closed" in p.stderr

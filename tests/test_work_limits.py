@@ -148,4 +148,4 @@ def test_text_file_size(tmp_path):
     f.write_bytes(b"x" * (MB + 1))
     with pytest.raises(IngestError) as err:
         read_bytes(str(f), MB)
-    assert "over the 1 MB limit" in str(err.value)
+    assert "over the 1 MiB limit" in str(err.value)

@@ -112,6 +112,10 @@ for module in (importing, searching, reading, housekeeping):
 
 
 def main() -> None:
+    if sys.stdout is None:  # started with standard output closed (`archive list >&-`)
+        if sys.stderr is not None:
+            sys.stderr.write(_("Error: standard output is closed; nothing can be printed.") + "\n")
+        raise SystemExit(1)
     if os.name == "nt":  # UTF-8 console output on Windows
         for stream in (sys.stdout, sys.stderr):
             try:

@@ -15,7 +15,7 @@ from .options import echo_json, json_option, pass_context
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Files read in parallel (default: number of cores).")
 @click.option("--dry-run", is_flag=True, help="Read and parse, report what would happen, change nothing.")
 @click.option("--tag", "tags", multiple=True, help="Tag every imported document (repeatable).")
-@click.option("--max-size", type=click.FloatRange(min=0.001), metavar="MB", help="Refuse files larger than MB mebibytes (1 MB = 1,048,576 bytes; default 200).")
+@click.option("--max-size", type=click.FloatRange(min=0.001), metavar="MIB", help="Refuse files larger than this many MiB (1 MiB = 1,048,576 bytes; default 200).")
 @json_option
 @pass_context
 def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import IngestError
 from ..i18n import _
 
-#: A megabyte as the size limit counts it (MiB, as file managers count): --max-size 1 is 1,048,576 bytes.
+#: The unit of the size limit: a mebibyte (MiB), as file managers count; --max-size 1 is 1,048,576 bytes.
 MB = 1024 * 1024
 #: Files larger than this are refused (configurable with ARCHIVE_MAX_FILE_MB / --max-size).
 DEFAULT_MAX_BYTES = 200 * MB
@@ -91,7 +91,7 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
     if not stat_mod.S_ISREG(st.st_mode):
         raise IngestError(_("not a regular file"))
     if st.st_size > max_bytes:
-        raise IngestError(_("the file is {size} MB, over the {limit} MB limit").format(
+        raise IngestError(_("the file is {size} MiB, over the {limit} MiB limit").format(
             size=round(st.st_size / MB, 1), limit=_mb(max_bytes)))
     try:
         with open(path, "rb") as f:
@@ -99,5 +99,5 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
     except OSError as exc:
         raise IngestError(_("the file cannot be read ({reason})").format(reason=exc.strerror or exc)) from None
     if len(data) > max_bytes:
-        raise IngestError(_("the file is over the {limit} MB limit").format(limit=_mb(max_bytes)))
+        raise IngestError(_("the file is over the {limit} MiB limit").format(limit=_mb(max_bytes)))
     return data

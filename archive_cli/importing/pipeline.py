@@ -129,6 +129,8 @@ class ImportPipeline:
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
+        POOL_FAILURES = (BrokenProcessPool, OSError, EOFError, RuntimeError)
+
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         ctx = multiprocessing.get_context(method)
         if method == "forkserver":
@@ -148,7 +150,7 @@ class ImportPipeline:
                 pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx,
                                            initializer=watch_parent, initargs=(os.getpid(),))
                 inflight.extend(pool.submit(prepare_many, chunk, *args) for chunk in itertools.islice(chunks, window))
-            except (OSError, BrokenProcessPool):  # no processes to be had: prepare here
+            except POOL_FAILURES:  # no processes to be had (file or process limits): prepare here
                 pool = None
             for c in candidates:
                 if c.error is not None:
@@ -160,7 +162,7 @@ class ImportPipeline:
                         nxt = next(chunks, None)
                         if nxt is not None:
                             inflight.append(pool.submit(prepare_many, nxt, *args))
-                    except (BrokenProcessPool, OSError):
+                    except POOL_FAILURES:
                         pool.shutdown(wait=False, cancel_futures=True)
                         pool = None
                         inflight.clear()

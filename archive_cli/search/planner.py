@@ -101,6 +101,7 @@ def plan_search(query: Query, filters: Filters) -> P.Search:
     """The search for a parsed query and the filters."""
     filter_parts, section = _filters(filters, query)
     musts = [_in_section(c, section) if section else _node(c) for c in query.clauses if not isinstance(c, Filter)]
+    musts = list(dict.fromkeys(musts))  # a word typed 140 times is one condition
     if query.is_empty:
         # no words: every document, or those with such a section at all when one is asked for
         musts.insert(0, P.Key("kind", section) if section else P.Every())

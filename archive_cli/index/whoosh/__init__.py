@@ -58,10 +58,13 @@ class WhooshIndex:
 
     # --- generations -------------------------------------------------------------------------
     def _current(self) -> dict | None:
+        path = self.path / "CURRENT"
         try:
-            data = json.loads((self.path / "CURRENT").read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
+        except PermissionError:
+            raise IndexProblem(_("The index cannot be read: permission denied for {path}.").format(path=path)) from None
         except (ValueError, OSError, UnicodeDecodeError):
             return {}
         return data if isinstance(data, dict) else {}
@@ -88,7 +91,10 @@ class WhooshIndex:
         return self._ix
 
     def state(self) -> IndexState:
-        cur = self._current()
+        try:
+            cur = self._current()
+        except IndexProblem as exc:
+            return IndexState("broken", str(exc))
         if cur is None:
             return IndexState("missing", _("The index is missing."))
         if cur.get("version") != self.version or not isinstance(cur.get("generation"), str):
