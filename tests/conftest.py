@@ -32,3 +32,19 @@ def loaded(archive_dir: Path) -> Path:
     res = run(archive_dir, "import", str(DOCUMENTS), "--jobs", "1")
     assert res.exit_code == 0, res.output
     return archive_dir
+
+
+# CI (.ci/run) sets ARCHIVE_TESTS_NO_SKIP=1: there every service, system package and the corpus
+# are present, so a skipped test means something a clerk's machine would need went missing.
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and os.environ.get("ARCHIVE_TESTS_NO_SKIP") == "1":
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _skipped:
+        print(f"\nARCHIVE_TESTS_NO_SKIP=1 but {len(_skipped)} test(s) skipped: " + ", ".join(_skipped[:10]))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
