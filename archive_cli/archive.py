@@ -113,11 +113,14 @@ class Archive:
                      dry_run: bool = False, tags: Iterable[str] = (),
                      on_prepared: Callable[[Prepared], None] | None = None,
                      literal: Iterable[str | Path] = (),
-                     on_total: Callable[[int], None] | None = None) -> Iterator[ImportResult]:
+                     on_total: Callable[[int], None] | None = None,
+                     commit_seconds: float | None = None) -> Iterator[ImportResult]:
         """Import files, folders (recursive) and globs; one result per file, in input order.
 
         ``jobs > 1`` reads and parses in worker processes; as with any use of multiprocessing,
-        a script doing that needs an ``if __name__ == "__main__":`` guard.
+        a script doing that needs an ``if __name__ == "__main__":`` guard. ``commit_seconds``
+        also commits a batch that old, so that each result comes within that time (for a person
+        watching; each commit costs time).
 
         ``literal`` paths (e.g. read from stdin) are imported after ``paths`` and never globbed."""
         from .importing import ImportPipeline, expand
@@ -132,32 +135,58 @@ class Archive:
         pipeline = ImportPipeline(self.root, self.store, lambda: self.index, self.max_bytes,
                                   lock=lambda: self.lock("import"), ensure=self._ensure, jobs=jobs,
                                   tags=tuple(tags), dry_run=dry_run, max_seconds=self.max_seconds,
-                                  on_prepared=on_prepared)
+                                  on_prepared=on_prepared, commit_seconds=commit_seconds)
         yield from pipeline.run(candidates)
 
     # --- finding documents -------------------------------------------------------------------
     def resolve(self, ref: str) -> str:
-        """A REF (id, unique id prefix, or number/symbol) → the document id."""
+        """A REF → the document id. A REF is an id, a unique id prefix, a number/symbol
+        (``125/KH-UBND``), a bare number (``2820`` for ``2820/QĐ-UBND``), or a position in the
+        last search or listing this user ran on this archive (``3``)."""
         ref = ref.strip()
         if not ref:
             raise NotFound(_("An empty REF names no document."))
         if re.fullmatch(r"[0-9a-f]{12}", ref) and self.store.exists(ref):
             return ref
+        if ref.isdigit():
+            # Digits are a position first (the clerk just saw the list), then a number: a bare
+            # "2820" is far likelier the number a clerk read than the start of a hex id.
+            from .last_results import recall
+
+            first, shown = recall(self.root)
+            at = int(ref) - first
+            if 0 <= at < len(shown) and self.store.exists(shown[at]):
+                return shown[at]
+            self._require_index()
+            hits = self.searching.with_bare_number(ref)
+            if hits:
+                return self._one(ref, hits, _("Number {ref} matches {n} documents; give one of these ids:"))
         if re.fullmatch(r"[0-9a-f]{4,12}", ref):
             candidates = [e.id for e in self.store.entries() if e.id.startswith(ref)]
             if len(candidates) == 1:
                 return candidates[0]
             if len(candidates) > 1:
-                raise Ambiguous(_("REF {ref} matches {n} documents ({ids}); type more of the id.").format(
-                    ref=ref, n=len(candidates), ids=", ".join(sorted(candidates)[:5])))
+                self._require_index()
+                hits = self.searching.with_ids(sorted(candidates))
+                return self._one(ref, hits, _("REF {ref} matches {n} documents; type more of the id:"))
         self._require_index()
-        ids = [h.id for h in self.searching.with_number(ref)]
-        if len(ids) == 1:
-            return ids[0]
-        if len(ids) > 1:
-            raise Ambiguous(_("Number {ref} matches {n} documents ({ids}); use the id instead.").format(
-                ref=ref, n=len(ids), ids=", ".join(sorted(ids)[:5])))
+        hits = self.searching.with_number(ref)
+        if hits:
+            return self._one(ref, hits, _("Number {ref} matches {n} documents; give one of these ids:"))
         raise NotFound(_("No document matches {ref}.").format(ref=ref))
+
+    @staticmethod
+    def _one(ref: str, hits: list[Hit], message: str) -> str:
+        if len(hits) == 1:
+            return hits[0].id
+        raise Ambiguous(message.format(ref=ref, n=len(hits)), candidates=hits)
+
+    def remember(self, ids: list[str], first: int = 1) -> None:
+        """What a search or listing showed, numbered from ``first``, for ``show 3``
+        (see :mod:`.last_results`)."""
+        from .last_results import remember
+
+        remember(self.root, ids, first)
 
     def get(self, ref: str) -> Document:
         doc_id = self.resolve(ref)
@@ -189,9 +218,10 @@ class Archive:
         return self.searching.search(query, filters=filters, limit=limit, page=page, sort=sort,
                                      snippets=snippets, suggest=suggest)
 
-    def list(self, filters: Filters | None = None, *, sort: str = "date", limit: int | None = None) -> list[Hit]:
+    def list(self, filters: Filters | None = None, *, sort: str = "date", limit: int | None = None,
+             reverse: bool = False) -> list[Hit]:
         self._require_index()
-        return self.searching.list(filters, sort=sort, limit=limit)
+        return self.searching.list(filters, sort=sort, limit=limit, reverse=reverse)
 
     def similar(self, ref: str, limit: int = 10) -> list[Hit]:
         return self.searching.similar(self.get(ref), limit)

@@ -31,3 +31,18 @@ def display_name(name: str) -> str:
     the OS as lone surrogates) and control characters as ``\\xNN``."""
     text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return one_line(text)
+
+
+def display_date(iso: str | None) -> str:
+    """An ISO date as clerks read it, ``19/11/2025``; a partial or odd value as it is. (JSON
+    output and the store keep ISO.)"""
+    if not iso:
+        return ""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else one_line(iso)
+
+
+def tsv_field(text: str | None) -> str:
+    """A value for one tab-separated column: tabs and line breaks become spaces, other control
+    characters are escaped, so every row is one line with a fixed number of columns."""
+    return one_line(re.sub(r"[\t\r\n\u2028\u2029]+", " ", text or "").strip())

@@ -27,7 +27,12 @@ class NotFound(ArchiveError):
 
 
 class Ambiguous(ArchiveError):
-    """A REF matched more than one document."""
+    """A REF matched more than one document; ``candidates`` are their hits, for the user to
+    tell them apart (title, issuer, date)."""
+
+    def __init__(self, message: str, candidates: list | None = None) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates or [])
 
 
 class ArchiveBusy(ArchiveError):

@@ -30,6 +30,8 @@ class ArchiveGroup(click.Group):
             if _debug(ctx):
                 raise
             click.echo(_("Error: {message}").format(message=one_line(str(exc))), err=True)
+            for line in _candidate_lines(getattr(exc, "candidates", ())):
+                click.echo(line, err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo(_("Interrupted."), err=True)
@@ -60,6 +62,20 @@ class ArchiveGroup(click.Group):
             click.echo(_("Error: unexpected failure ({kind}: {msg}); rerun with --debug for details.").format(
                 kind=type(exc).__name__, msg=one_line(str(exc).splitlines()[0] if str(exc) else "")), err=True)
             ctx.exit(1)
+
+
+def _candidate_lines(hits) -> list[str]:
+    """The documents an ambiguous REF matched, one per line, with what tells them apart."""
+    from ..display import display_date
+
+    lines = []
+    for h in hits[:10]:
+        what = " ".join(x for x in (h.doc_type, h.number) if x)
+        rest = " · ".join(x for x in (what, display_date(h.issued), h.issuer, h.title) if x)
+        lines.append(one_line(f"  {h.id}  {rest}"))
+    if len(hits) > 10:
+        lines.append("  " + _("… and {n} more").format(n=len(hits) - 10))
+    return lines
 
 
 def _stdout_closed() -> bool:

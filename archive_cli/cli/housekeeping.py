@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from ..i18n import _
+from ..display import one_line
 from .options import echo_json, json_option, pass_context
 
 
@@ -92,19 +93,30 @@ def stats(ctx, as_json):
     if as_json:
         echo_json(s)
         return
-    from rich.table import Table
-
     from ..render import console
 
     con = console()
-    con.print(_("{n} documents in {path}").format(n=s["documents"], path=s["path"]))
-    con.print(_("archive {a:.1f} MB, index {i:.1f} MB").format(a=s["archive_bytes"] / 1e6, i=s["index_bytes"] / 1e6))
-    for title, key in ((_("type"), "by_type"), (_("year"), "by_year"), (_("issuer"), "by_issuer")):
+    head = [_("{n} documents in {path}").format(n=s["documents"], path=s["path"]),
+            _("archive {a:.1f} MB, index {i:.1f} MB").format(a=s["archive_bytes"] / 1e6, i=s["index_bytes"] / 1e6)]
+    groups = ((_("type"), "by_type"), (_("year"), "by_year"), (_("issuer"), "by_issuer"))
+    if not con.is_terminal:  # piped: plain lines, one "group<TAB>value<TAB>count" row each
+        from ..display import tsv_field
+
+        click.echo("\n".join(head))
+        for title, key in groups:
+            for k, v in s[key].items():
+                click.echo(f"{title}\t{tsv_field(k)}\t{v}")
+        return
+    from rich.table import Table
+
+    for line in head:
+        con.print(line, markup=False, highlight=False)
+    for title, key in groups:
         t = Table(show_edge=False, header_style="bold")
         t.add_column(title)
         t.add_column(_("documents"), justify="right")
         for k, v in list(s[key].items())[:15]:
-            t.add_row(k, str(v))
+            t.add_row(one_line(k), str(v))
         con.print(t)
 
 

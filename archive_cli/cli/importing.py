@@ -41,17 +41,30 @@ def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
     # Each stdin line is one path, taken literally: no globbing, no shell.
     literal = [line.rstrip("\r\n") for line in sys.stdin if line.strip()] if "-" in paths else []
     counts = {"imported": 0, "duplicate": 0, "failed": 0}
+    failures: list = []
     progress = _progress() if not as_json else None
-    out = None if as_json else _stdout_console()
+    # With a bar on the terminal every line goes through its console, above the bar: nothing
+    # is glued to a half-drawn bar line.
+    say = progress.console.print if progress is not None else None
+    told: set[str] = set()  # failures already reported as they happened
+
+    def on_prepared(prep) -> None:
+        if progress is None:
+            return
+        progress.advance(task)
+        if prep.error is not None:
+            say(_failed_line(prep.path, prep.error), markup=False, highlight=False, style="red", soft_wrap=True)
+            told.add(prep.path)
+
     try:
-        on_prepared = on_total = None
+        on_total = None
         if progress is not None:
             task = progress.add_task(_("Importing"), total=None)
-            on_prepared = lambda _p: progress.advance(task)  # noqa: E731
             on_total = lambda n: progress.update(task, total=n)  # noqa: E731
             progress.start()
         for r in arch.import_paths(expanded, literal=literal, jobs=jobs, dry_run=dry_run, tags=tags,
-                                   on_prepared=on_prepared, on_total=on_total):
+                                   on_prepared=on_prepared, on_total=on_total,
+                                   commit_seconds=2.0 if progress is not None else None):
             counts[r.status] += 1
             if as_json:
                 d = r.to_dict()
@@ -59,19 +72,30 @@ def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
                     d["dry_run"] = True
                 echo_json(d)
                 continue
-            if progress is not None:
-                progress.console.print(_line(r), markup=False, highlight=False) if r.status != "failed" else None
-            elif r.status != "failed":
-                click.echo(_line(r))
             if r.status == "failed":
-                click.echo(one_line(_("{path}: {reason}.").format(path=r.shown_path, reason=r.error.rstrip("."))), err=True)
-            elif r.warning:
-                click.echo(one_line(_("{path}: {warning}.").format(path=r.shown_path, warning=r.warning)), err=True)
+                failures.append(r)
+                if r.path in told:
+                    continue
+                if say is not None:
+                    say(_failed_line(r.path, r.error), markup=False, highlight=False, style="red", soft_wrap=True)
+                else:
+                    click.echo(_failed_line(r.path, r.error), err=True)
+                continue
+            if say is not None:  # one terminal line a file: long titles end in "…"
+                say(_line(r), markup=False, highlight=False, no_wrap=True, overflow="ellipsis")
+            else:
+                click.echo(_line(r))
+            if r.warning:
+                warning = one_line(_("{path}: {warning}.").format(path=r.shown_path, warning=r.warning.rstrip(".")))
+                if say is not None:
+                    say(warning, markup=False, highlight=False, style="yellow", soft_wrap=True)
+                else:
+                    click.echo(warning, err=True)
     finally:
         if progress is not None:
             progress.stop()
     if not as_json:
-        _summary(out, counts, dry_run)
+        _summary(counts, failures, dry_run)
     if counts["failed"]:
         raise SystemExit(1)
 
@@ -82,10 +106,11 @@ def _line(r) -> str:
     return one_line(f"{label:<10} {r.id}  {r.shown_path}{title}")
 
 
-def _stdout_console():
-    from ..render import console
+def _failed_line(path: str, reason: str | None) -> str:
+    from ..display import display_name
 
-    return console()
+    return one_line(f"{_('failed'):<10} " + _("{path}: {reason}.").format(
+        path=display_name(path), reason=(reason or "").rstrip(".")))
 
 
 def _progress():
@@ -100,14 +125,17 @@ def _progress():
                     TimeElapsedColumn(), console=console(stderr=True), transient=True)
 
 
-def _summary(con, counts: dict, dry_run: bool) -> None:
-    from rich.table import Table
-
-    table = Table(title=_("Dry run: nothing was changed") if dry_run else None, show_edge=False, header_style="bold")
-    for name in (_("imported"), _("duplicate"), _("failed"), _("total")):
-        table.add_column(name, justify="right")
-    table.add_row(str(counts["imported"]), str(counts["duplicate"]), str(counts["failed"]), str(sum(counts.values())))
-    con.print(table)
+def _summary(counts: dict, failures: list, dry_run: bool) -> None:
+    """One line of counts on stdout; the files that failed again on stderr, each with its reason."""
+    head = _("Dry run, nothing was changed: ") if dry_run else ""
+    click.echo(head + _("{imported} imported, {duplicate} duplicate, {failed} failed, {total} in all.").format(
+        imported=counts["imported"], duplicate=counts["duplicate"], failed=counts["failed"],
+        total=sum(counts.values())))
+    if failures:
+        click.echo(_("Not imported:"), err=True)
+        for r in failures:
+            click.echo("  " + one_line(_("{path}: {reason}.").format(path=r.shown_path, reason=(r.error or "").rstrip("."))),
+                       err=True)
 
 
 COMMANDS = [import_]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,24 +33,15 @@ def json_option(fn):
 def _iso_date(ctx, param, value):
     if value is None:
         return None
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
-    m2 = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
-    if m:
-        y, mo, d = m.group(1), m.group(2), m.group(3)
-        if param.name == "date_to":
-            mo, d = mo or "12", d or "31"
-        else:
-            mo, d = mo or "1", d or "1"
-    elif m2:
-        d, mo, y = m2.groups()
-    else:
-        raise click.BadParameter(_("{value!r} is not a date; use YYYY-MM-DD or DD/MM/YYYY.").format(value=value))
-    import datetime
+    from ..search.filters import date_bound
 
     try:
-        return datetime.date(int(y), int(mo), int(d)).isoformat()
-    except ValueError:
-        raise click.BadParameter(_("{value!r} is not a real date.").format(value=value)) from None
+        return date_bound(value, end=param.name == "date_to")
+    except ValueError as exc:
+        if str(exc) == "real":
+            raise click.BadParameter(_("{value!r} is not a real date.").format(value=value)) from None
+        raise click.BadParameter(_("{value!r} is not a date; use YYYY-MM-DD, DD/MM/YYYY, a month (2025-11, 11/2025) "
+                                   "or a year.").format(value=value)) from None
 
 
 SECTION_CHOICES = ("purpose", "content", "implementation")

@@ -19,16 +19,21 @@ from .options import echo_json, filter_options, json_option, pass_context
 @click.option("--original", is_flag=True, help="The original file's bytes (to stdout, or -o FILE).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-@click.option("--pager/--no-pager", default=True, help="Page long output on a terminal.")
+@click.option("--find", metavar="WORDS", help="Highlight WORDS (with or without diacritics) and open the pager at the first.")
+@click.option("--pager/--no-pager", default=True, help="Page output taller than the terminal.")
 @json_option
 @pass_context
-def show(ctx, ref, selectors, outline, original, output, force, pager, as_json):
-    """Show a document: header, outline, body. REF is an id, id prefix or number.
+def show(ctx, ref, selectors, outline, original, output, force, find, pager, as_json):
+    """Show a document: header, outline, body.
+
+    REF is an id or its start, a number (125/KH-UBND, or just 125), or a
+    result's position in your last search or list (show 3).
 
     \b
     Examples:
       archive show 24-HD/BTGTW
-      archive show 125/KH-UBND --section implementation
+      archive show 3 --section implementation
+      archive show 125/KH-UBND --find "to chuc thuc hien"
       archive show 3f2a --section IV --section "Điều 2"
       archive show 3f2a --original -o original.docx
     """
@@ -50,19 +55,29 @@ def show(ctx, ref, selectors, outline, original, output, force, pager, as_json):
             d["sections"] = [s.to_dict() for s in select_sections(doc, selectors)]
         echo_json(d)
         return
+    if selectors:
+        from ..views import select_sections
+
+        select_sections(doc, selectors)  # a section that is not there is an error before any output
     refs = arch.refs(doc.id)
-    from ..render import console, show_document
+    from ..render import console, page_or_print, show_document
     from ..views import plain_view
 
     con = console()
     if not con.is_terminal:
         click.echo(plain_view(doc, selectors, outline, refs), nl=False)
         return
-    if pager and doc.parsed.body.count("\n") > con.height:
-        with con.pager(styles=True):
-            show_document(con, doc, refs, selectors, outline)
-    else:
-        show_document(con, doc, refs, selectors, outline)
+    pattern = None
+    if find:
+        from ..search.snippets import phrase_pattern
+
+        pattern = phrase_pattern(find)
+        if pattern is None:
+            raise click.BadParameter(_("give words to find."), param_hint="--find")
+    found = page_or_print(con, lambda target: show_document(target, doc, refs, selectors, outline, find=pattern),
+                          enabled=pager, find=pattern)
+    if found is False:
+        click.echo(_("{words!r} is not in what was shown.").format(words=find), err=True)
 
 
 def _write_file(path: Path, data: bytes, force: bool) -> None:

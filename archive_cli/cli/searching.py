@@ -18,10 +18,10 @@ from .options import QueryCommand, echo_json, filter_options, json_option, pass_
 def search(ctx, query, filters, limit, page, sort, as_json):
     """Ranked full-text search. Words typed without diacritics match every accented form.
 
-    \b
-    All words must match; "quoted phrases", OR, NOT / -word and field:value work
-    (title:, issuer:, number:, type:, tag:, year:, section:). A document number finds that
-    document first, then the documents citing it. Exit code 1 when nothing matches.
+    All words must match. "Quoted phrases", OR, NOT / -word and field:value work (title:,
+    issuer:, number:, type:, tag:, year:, section:). A document number finds that document
+    first, then the documents citing it. Exit code 1 when nothing matches. Open a result with
+    `archive show N` (N: its number in the list).
 
     \b
     Examples:
@@ -33,36 +33,81 @@ def search(ctx, query, filters, limit, page, sort, as_json):
     arch = ctx.archive()
     text = " ".join(query)
     result = arch.search(text, filters=filters, limit=limit, page=page, sort=sort)
+    if result.past_end:
+        from ..errors import NotFound
+
+        raise NotFound(_("Page {page} is past the end: {total} documents make {pages} pages of {limit}.").format(
+            page=page, total=result.total, pages=result.last_page, limit=limit))
     if as_json:
         echo_json(result.to_dict())
-    else:
-        from ..render import console, no_results, search_result
+    elif result.total:
+        from ..render import console, search_result, search_result_plain
 
+        arch.remember([h.id for h in result.hits], first=result.first)
         con = console()
-        if result.total:
-            search_result(con, result, filters.describe())
+        if con.is_terminal:
+            search_result(con, result)
         else:
-            no_results(console(stderr=True), result)
+            click.echo(search_result_plain(result), nl=False)
+    else:
+        from ..render import console, no_results
+
+        no_results(console(stderr=True), result)
     if not result.total:
         raise SystemExit(1)
 
 
 @click.command("list")
 @filter_options
-@click.option("--sort", type=click.Choice(["date", "number", "title", "type", "issuer"]), default="date", show_default=True)
-@click.option("--limit", "-n", type=click.IntRange(min=1), help="At most this many documents.")
+@click.option("--sort", type=click.Choice(["date", "number", "title", "type", "issuer"]), default="date", show_default=True,
+              help="Dates newest first, the rest A to Z; documents without the value last.")
+@click.option("--reverse", "-r", is_flag=True, help="The other way round (dates oldest first).")
+@click.option("--limit", "-n", type=click.IntRange(min=1), help="At most this many documents (per page with --page).")
+@click.option("--page", type=click.IntRange(min=1), help="Show this page of --limit documents (default 50 a page).")
+@click.option("--pager/--no-pager", default=True, help="Page a listing taller than the terminal.")
 @json_option
 @pass_context
-def list_(ctx, filters, sort, limit, as_json):
+def list_(ctx, filters, sort, reverse, limit, page, pager, as_json):
     """List documents (newest first), with the same filters as search.
+
+    On a terminal: a table (show N opens row N). Piped: one line per document,
+    tab-separated: id, date (YYYY-MM-DD), type, number, issuer, title.
 
     \b
     Examples:
       archive list --type KH --year 2024
-      archive list --sort number --json
+      archive list --sort number --reverse -n 20
+      archive list | cut -f1,6
     """
-    hits = ctx.archive().list(filters, sort=sort, limit=limit)
-    _emit_hits(hits, as_json, [h.to_dict(with_score=False) for h in hits], _("No documents."))
+    arch = ctx.archive()
+    hits = arch.list(filters, sort=sort, reverse=reverse)
+    first = 1
+    if page:
+        size = limit or 50
+        first = (page - 1) * size + 1
+        if hits and first > len(hits):
+            from ..errors import NotFound
+
+            raise NotFound(_("Page {page} is past the end: {total} documents make {pages} pages of {limit}.").format(
+                page=page, total=len(hits), pages=-(-len(hits) // size), limit=size))
+        hits = hits[first - 1:first - 1 + size]
+    elif limit:
+        hits = hits[:limit]
+    if as_json:
+        echo_json([h.to_dict(with_score=False) for h in hits])
+    elif hits:
+        from ..render import console, hits_table, hits_tsv, page_or_print
+
+        arch.remember([h.id for h in hits], first=first)
+        con = console()
+        if con.is_terminal:
+            page_or_print(con, lambda target: target.print(hits_table(target, hits, first)), enabled=pager)
+        else:
+            click.echo(hits_tsv(hits), nl=False)
+    else:
+        click.echo(_("No documents."), err=True)
+    if not hits:
+        raise SystemExit(1)
 
 
 @click.command("similar")
@@ -77,21 +122,21 @@ def similar(ctx, ref, limit, as_json):
     Example:
       archive similar 24-HD/BTGTW
     """
-    hits = ctx.archive().similar(ref, limit=limit)
-    _emit_hits(hits, as_json, [h.to_dict(with_score=False) | {"score": round(h.score, 4)} for h in hits],
-               _("No similar documents."))
-
-
-def _emit_hits(hits, as_json: bool, records: list[dict], empty: str) -> None:
-    """A table of hits (JSON array with --json); exit 1 when there are none, as grep does."""
+    arch = ctx.archive()
+    hits = arch.similar(ref, limit=limit)
     if as_json:
-        echo_json(records)
+        echo_json([h.to_dict(with_score=False) | {"score": round(h.score, 4)} for h in hits])
     elif hits:
-        from ..render import console, hits_table  # rich only for terminal tables
+        from ..render import console, hits_table, hits_tsv
 
-        hits_table(console(), hits)
+        arch.remember([h.id for h in hits])
+        con = console()
+        if con.is_terminal:
+            con.print(hits_table(con, hits))
+        else:
+            click.echo(hits_tsv(hits), nl=False)
     else:
-        click.echo(empty, err=True)
+        click.echo(_("No similar documents."), err=True)
     if not hits:
         raise SystemExit(1)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -57,7 +58,8 @@ class ImportPipeline:
                  lock: Callable[[], AbstractContextManager], ensure: Callable[[], None],
                  jobs: int = 1, tags: tuple[str, ...] = (), dry_run: bool = False,
                  max_seconds: float = DEFAULT_MAX_SECONDS,
-                 on_prepared: Callable[[Prepared], None] | None = None) -> None:
+                 on_prepared: Callable[[Prepared], None] | None = None,
+                 commit_seconds: float | None = None) -> None:
         self.root = root
         self.store = store
         self._index = index
@@ -69,6 +71,9 @@ class ImportPipeline:
         self.dry_run = dry_run
         self.max_seconds = max_seconds
         self.on_prepared = on_prepared
+        #: Also commit a batch this many seconds after its first document (a person watching
+        #: sees each file reported within that time; scripts leave it off: fewer commits).
+        self.commit_seconds = commit_seconds
 
     @property
     def index(self) -> SearchIndex:
@@ -78,7 +83,10 @@ class ImportPipeline:
         pending: list[tuple[ImportResult, Prepared | None]] = []
         held = 0  # bytes of originals in pending
         seen: dict[str, str] = {}  # id → path, for duplicates inside one run
+        started = 0.0  # when the pending batch got its first document
         for path, prep in self._prepared(candidates):
+            if not pending:
+                started = time.monotonic()
             if self.on_prepared is not None:
                 self.on_prepared(prep)
             if prep.error is not None:
@@ -95,7 +103,8 @@ class ImportPipeline:
                 seen.setdefault(prep.id, path)
                 held += len(prep.data or b"")
             pending.append((result, prep))
-            if len(pending) >= BATCH_DOCS or held >= BATCH_BYTES:
+            due = self.commit_seconds is not None and time.monotonic() - started >= self.commit_seconds
+            if len(pending) >= BATCH_DOCS or held >= BATCH_BYTES or due:
                 yield from self._commit(pending)
                 pending, held = [], 0
         if pending:

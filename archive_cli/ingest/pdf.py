@@ -47,7 +47,11 @@ def read_pdf(data: bytes) -> Extracted:
             RecursionError, OSError, ZeroDivisionError, AssertionError):
         raise IngestError(_("the PDF is damaged and cannot be read")) from None
     except Exception as exc:  # pypdf raises its own LimitReachedError & co. on hostile files
-        raise IngestError(_("the PDF cannot be read ({error})").format(error=type(exc).__name__)) from None
+        from pypdf.errors import LimitReachedError
+
+        if isinstance(exc, LimitReachedError):
+            raise IngestError(_("the PDF expands past the size limit for its contents (a compression bomb?)")) from None
+        raise IngestError(_("the PDF is damaged and cannot be read")) from None
     text = "\n\n".join(t.strip("\n") for t in texts)
     letters = sum(ch.isalpha() for ch in text)
     if letters < 20 * max(1, min(len(texts), 3)) // 3 or letters < 10:

@@ -38,6 +38,14 @@ _UNSUPPORTED_MAGIC = (
 _HTML = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
 
 
+# A file named for a format we read whose bytes lack that format's signature is damaged (cut
+# short, overwritten), not of an unsupported kind.
+_DAMAGED_UNLESS_SIGNED = {
+    ".pdf": "the PDF is damaged: it does not start as a PDF file does",
+    ".docx": "the Word file is damaged: it is not the zip container a .docx file is",
+}
+
+
 def suffix_of(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1].strip().lower()
     return base[base.rfind("."):] if "." in base.lstrip(".") else ""
@@ -66,6 +74,8 @@ def sniff(name: str, data: bytes) -> str:
         return "html"
     if suffix in (".htm", ".html", ".xhtml") and b"<" in head:
         return "html"
+    if suffix in _DAMAGED_UNLESS_SIGNED:  # the name says PDF or Word; the bytes say otherwise
+        raise IngestError(_(_DAMAGED_UNLESS_SIGNED[suffix]))
     if suffix not in TEXT_SUFFIXES:
         raise IngestError(_("unsupported format {suffix}").format(suffix=suffix))
     return "md" if suffix in MARKDOWN_SUFFIXES else "txt"

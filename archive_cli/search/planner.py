@@ -86,7 +86,9 @@ def _filters(filters: Filters, query: Query) -> tuple[list, str | None]:
     if doc_type:
         parts.append(P.Key("type", type_key(doc_type)))
     if filters.issuer:
-        parts.extend(P.Key("issuer_word", t) for t in folded(tokens(filters.issuer)))
+        from .issuers import issuer_conditions
+
+        parts.extend(issuer_conditions(filters.issuer))
     if filters.number:
         parts.append(P.Key("number", number_key(filters.number)))
     if year:

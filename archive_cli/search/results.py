@@ -46,6 +46,21 @@ class SearchResult:
     page: int = 1
     suggestions: list[str] = field(default_factory=list)  # corrected queries that have hits
     drop_filters: list[str] = field(default_factory=list)  # filters whose removal gives hits
+    limit: int = 10  # results per page
+
+    @property
+    def first(self) -> int:
+        """Position of this page's first hit in the whole result list (1-based)."""
+        return (self.page - 1) * self.limit + 1
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    @property
+    def past_end(self) -> bool:
+        """A page beyond the last one was asked for: there are hits, none on it."""
+        return self.total > 0 and not self.hits and self.page > self.last_page
 
     def to_dict(self) -> dict:
         return {"query": self.query, "total": self.total, "page": self.page,

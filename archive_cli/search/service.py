@@ -52,6 +52,36 @@ def _check_filter(f: Filter) -> None:
             value=f.value, kinds=", ".join(SECTION_KINDS)))
 
 
+#: ``list --sort`` keys → the hit attribute they sort by.
+SORT_KEYS = {"date": "issued", "number": "number", "title": "title", "type": "doc_type", "issuer": "issuer"}
+
+
+def sort_hits(hits: list[Hit], sort: str, reverse: bool = False) -> list[Hit]:
+    """Hits ordered by ``sort`` (SORT_KEYS); dates newest first unless ``reverse``, other keys
+    ascending unless ``reverse``. Hits lacking the value come last in both directions; numbers
+    compare by their digits as numbers (2/KH before 10/KH); words by their folded form, then
+    as written."""
+    from ..text.normalize import folded_key
+
+    attr = SORT_KEYS[sort]
+    newest_first = (sort == "date") != reverse
+
+    def key(h: Hit):
+        v = (getattr(h, attr) or "").strip()
+        if sort == "number":
+            import re
+
+            return tuple((0, int(t), "") if t.isdigit() else (1, 0, folded_key(t)) for t in re.split(r"(\d+)", v) if t)
+        if sort == "date":
+            return v
+        return (folded_key(v), v)
+
+    present = [h for h in hits if (getattr(h, attr) or "").strip()]
+    missing = [h for h in hits if not (getattr(h, attr) or "").strip()]
+    present.sort(key=key, reverse=newest_first)
+    return present + missing
+
+
 class SearchService:
     def __init__(self, store: Store, index: SearchIndex) -> None:
         self.store = store
@@ -81,7 +111,7 @@ class SearchService:
             if snippets and not self._annotate(hit, ih.fields.get("outline") or "", words, filters):
                 continue  # store and index disagree; `check` reports it
             hits.append(hit)
-        result = SearchResult(query=query, total=res.total, hits=hits, page=page)
+        result = SearchResult(query=query, total=res.total, hits=hits, page=page, limit=limit)
         if res.total == 0 and suggest:
             result.suggestions = self._suggestions(q, filters)
             result.drop_filters = self._droppable_filters(q, filters)
@@ -140,14 +170,36 @@ class SearchService:
             return []
         return filters.describe() if self._count(q, Filters()) else []
 
-    def list(self, filters: Filters | None = None, *, sort: str = "date", limit: int | None = None) -> list[Hit]:
+    def list(self, filters: Filters | None = None, *, sort: str = "date", limit: int | None = None,
+             reverse: bool = False) -> list[Hit]:
+        """Documents matching the filters, sorted whole before ``limit`` cuts the list. Newest
+        first by date (``reverse``: oldest first); the other keys ascend. A document without
+        the sort key's value comes last either way."""
         request = plan_search(parse_query(""), filters or Filters())
-        res = self.index.search(request, limit=limit or ALL, sort="date" if sort == "date" else "relevance")
-        hits = [Hit.from_fields(h.id, h.score, h.fields) for h in res.hits]
-        if sort in ("number", "title", "type", "issuer"):
-            key = {"number": "number", "title": "title", "type": "doc_type", "issuer": "issuer"}[sort]
-            hits.sort(key=lambda h: (getattr(h, key) or "").lower())
-        return hits
+        res = self.index.search(request, limit=ALL, sort="date" if sort == "date" else "relevance")
+        hits = sort_hits([Hit.from_fields(h.id, h.score, h.fields) for h in res.hits], sort, reverse)
+        return hits[:limit] if limit else hits
+
+    def with_ids(self, ids: list[str]) -> list[Hit]:
+        """The hits of these documents (to tell ambiguous candidates apart), in the given order."""
+        from ..index import plan as P
+
+        if not ids:
+            return []
+        res = self.index.search(P.Search(P.Any(tuple(P.Key("id", i) for i in ids))), limit=len(ids))
+        found = {h.id: Hit.from_fields(h.id, h.score, h.fields) for h in res.hits}
+        return [found[i] for i in ids if i in found]
+
+    def with_bare_number(self, digits: str) -> list[Hit]:
+        """Documents whose number starts with ``digits`` then a separator (``2820`` →
+        ``2820/QĐ-UBND``): the number's first word is in every document's head passage."""
+        from ..index import plan as P
+        import re
+
+        res = self.index.search(P.Search(P.Word(digits)), limit=ALL, sort="date")
+        start = re.compile(re.escape(digits) + r"(?!\d)")
+        return [Hit.from_fields(h.id, h.score, h.fields) for h in res.hits
+                if start.match((h.fields.get("number") or "").strip())]
 
     def with_number(self, number: str) -> list[Hit]:
         """The documents whose number is ``number`` (any spelling of it)."""

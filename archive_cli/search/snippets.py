@@ -156,3 +156,16 @@ def section_spans(body: str, outline: str = "") -> SectionSpans:
     _preamble, sections = outline_from_markdown(body)
     return SectionSpans(body, [Span(s.kind, " ".join(x for x in (number_label(s), s.heading) if x), section_markdown(s))
                                for s in sections])
+
+
+def phrase_pattern(text: str) -> re.Pattern[str] | None:
+    """A pattern for ``text`` as a run of words, each matched as a search matches it (typed
+    without diacritics: any accented form), with anything but letters between them: what a
+    clerk means by finding "to chuc thuc hien" in a document. None when it has no words."""
+    from ..text.analysis import tokens
+
+    words = [Word(t, exact=fold_token(t) != t) for t in tokens(normalize(text).lower())]
+    if not words:
+        return None
+    parts = [_pattern([w]).pattern for w in words]
+    return re.compile(r"\W+".join(f"(?:{p})" for p in parts), re.IGNORECASE)

@@ -152,7 +152,7 @@ def oracle(docs: list[OracleDoc], q: Query, f: Filters) -> set[str]:
     for d in docs:
         if doc_type and d.type_key != type_key(doc_type):
             continue
-        if f.issuer and not set(folded(tokens(f.issuer))) <= set(folded(d.issuer)):
+        if f.issuer and not issuer_matches(f.issuer, set(folded(d.issuer))):
             continue
         if f.number and d.number_key != number_key(f.number):
             continue
@@ -168,3 +168,28 @@ def oracle(docs: list[OracleDoc], q: Query, f: Filters) -> set[str]:
         if all(_clause(d, c, section) for c in clauses):
             out.add(d.id)
     return out
+
+
+def issuer_matches(typed: str, words: set[str]) -> bool:
+    """The oracle's --issuer: every typed word is one of the issuer's words, where a known
+    abbreviation (UBND) and the name it stands for (ủy ban nhân dân) stand in for each other.
+    Checked by brute force: every way to read the typed words as words, abbreviations or
+    spelled-out names must leave nothing unmatched in at least one reading."""
+    from archive_cli.search.issuers import abbreviations
+
+    abbr = abbreviations()
+    names = {name: a for a, name in abbr.items()}
+    typed_words = tuple(folded(tokens(typed)))
+
+    def ok(rest: tuple[str, ...]) -> bool:
+        if not rest:
+            return True
+        w = rest[0]
+        if w in abbr and (w in words or set(abbr[w]) <= words):
+            return ok(rest[1:])
+        for name, a in names.items():
+            if rest[:len(name)] == name and (a in words or set(name) <= words):
+                return ok(rest[len(name):])
+        return w in words and ok(rest[1:])
+
+    return ok(typed_words)

@@ -81,7 +81,8 @@ def test_section_scope_matches_the_oracle(indexed, query, kind):
 
 @pytest.mark.parametrize("filters", [
     Filters(doc_type="KH"), Filters(doc_type="quyet dinh"), Filters(issuer="ubnd thai nguyen"),
-    Filters(issuer="Ủy ban nhân dân tỉnh Bắc Kạn"), Filters(number="3/KH-UBND"), Filters(year=2023),
+    Filters(issuer="Ủy ban nhân dân tỉnh Bắc Kạn"),
+    Filters(issuer="UBND tỉnh Thái Nguyên"), Filters(issuer="hdnd"), Filters(issuer="ủy ban nhân dân"), Filters(number="3/KH-UBND"), Filters(year=2023),
     Filters(date_from="2023-03-01", date_to="2023-09-30"), Filters(date_from="2024-01-01"),
     Filters(tags=("mật",)), Filters(tags=("mat", "khan")), Filters(section="implementation"),
     Filters(doc_type="TB", year=2024, section="purpose"),
