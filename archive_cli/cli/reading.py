@@ -36,7 +36,12 @@ def show(ctx, ref, selectors, outline, original, output, force, pager, as_json):
     if original:
         doc, data = arch.original(ref)
         if output:
+            if not output.suffix:  # "-o goc" → goc.docx: the file opens with the right program
+                from ..export import original_suffix
+
+                output = output.with_name(output.name + original_suffix(doc))
             _write_file(output, data, force)
+            click.echo(_("Wrote {path}").format(path=output), err=True)
         else:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
