@@ -98,9 +98,13 @@ def refs(ctx, ref, as_json):
             "cited_by": [h.to_dict(with_score=False) for h in rep.cited_by],
         })
         return
-    from ..views import refs_lines
+    import shutil
 
-    lines = refs_lines(rep) or [_("No references either way.")]
+    from ..views import refs_listing
+
+    # a terminal's lines are trimmed to its width; piped lines stay whole
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    lines = refs_listing(rep, width) or [_("No references either way.")]
     for line in lines:
         click.echo(line)
 
