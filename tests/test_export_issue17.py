@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from archive_cli.archive import Archive
 from tests.helpers import DOCUMENTS, run
 
 
@@ -165,3 +166,34 @@ def test_show_original_to_a_file_without_extension_gets_the_originals(loaded, tm
     # a name that has an extension is taken as given
     assert run(loaded, "show", "42/TB-UBND", "--original", "-o", str(tmp_path / "tb.bak")).exit_code == 0
     assert Path(tmp_path / "tb.bak").read_bytes() == md.read_bytes()
+
+
+def test_numbered_lists_never_skip_an_item_in_real_documents(corpus, tmp_path):
+    """Real documents where a long item between short ones made the Markdown go ### 1, ### 3."""
+    md = corpus / "tvpl-md-tnt305" / "md"
+    files = [md / "637e9efcc63ab844.md", md / "a1527cbfa00743d3.md", md / "5a80798bbf985e87.md",
+             md / "8bb6ac57ee7b4c5d.md", md / "ec00bd6f58be7864.md"]
+    archive = tmp_path / "a"
+    assert run(archive, "import", *map(str, files)).exit_code == 0
+    skips = []
+
+    def walk(secs, where):
+        items = [s for s in secs if s.number and s.number.isdigit()]
+        for a, b in zip(items, items[1:]):
+            missing = f"{int(a.number) + 1}."
+            # a gap the document has itself (forms that skip a number) is not one of ours
+            if int(b.number) > int(a.number) + 1 and any(
+                    line.startswith(missing) for s in a.walk() for line in s.text.splitlines()):
+                skips.append((where, a.number, b.number))
+        for s in secs:
+            walk(s.children, f"{where}/{s.number}")
+
+    for doc_id in [d["id"] for d in json.loads(run(archive, "list", "--json").stdout)]:
+        doc = Archive(archive).get(doc_id)  # the outline as stored, read back
+        walk(doc.parsed.sections, doc_id)
+    assert not skips
+    # Điều 3 of the circular: "1. Nội dung điều tra:", "2. Phương pháp …: Căn cứ …", "3. Định kỳ …"
+    text = run(archive, "export", "69/2025/TT-BNNMT", "-f", "md", "-s", "Điều 3").stdout
+    assert re.findall(r"^### (\d+)\.", text, re.M) == ["1", "2", "3"]
+    assert "### 2. Phương pháp điều tra loài ngoại lai xâm hại:\n\nCăn cứ đối tượng" in text
+
