@@ -18,6 +18,12 @@ class QueryError(ArchiveError):
     exit_code = 2
 
 
+class UsageProblem(ArchiveError):
+    """Options that cannot go together, or an output that cannot hold what was asked: a usage error."""
+
+    exit_code = 2
+
+
 class StoreError(ArchiveError):
     """A store file cannot be read back (a hand edit broke its front matter)."""
 

@@ -5,6 +5,7 @@ import json
 import re
 import textwrap
 import unicodedata
+from dataclasses import replace
 
 from .model import Document, Section
 from .store import document_to_text
@@ -91,28 +92,74 @@ def wrap(text: str, width: int | None) -> str:
     return "\n".join(out)
 
 
-def to_txt(doc: Document, width: int | None = None) -> str:
-    head = "\n".join(header_lines(doc))
-    text = (head + "\n\n" if head else "") + plain_body(doc.parsed.body)
+def to_txt(doc: Document, width: int | None = None, sections: list[Section] | None = None) -> str:
+    """The document as plain text, its header once: the original header as printed (one line a
+    cell) when the body keeps one, else a header made from the metadata. ``sections``: only those."""
+    if sections is not None:
+        parts = ["\n".join(header_lines(doc)), *(section_to_txt(s) for s in sections)]
+        return wrap("\n\n".join(p for p in parts if p), width).rstrip("\n") + "\n"
+    from .parse.header_zone import header_zone, opens_with
+
+    zone = header_zone(doc.parsed.body)
+    if zone.paragraphs:
+        cells = [plain_body(p).strip("\n") for p in zone.paragraphs]
+        if zone.title_at:  # a blank line between the header cells and the type and title
+            cells.insert(zone.title_at, "")
+        head, body = "\n".join(cells), zone.rest
+    else:
+        body = doc.parsed.body
+        lines = header_lines(doc)
+        if opens_with(body, doc.parsed.title):
+            lines = lines[:-2]  # the body's first heading is the title: not twice
+        head = "\n".join(lines)
+    text = (head + "\n\n" if head else "") + plain_body(body)
     return wrap(text, width).rstrip("\n") + "\n"
 
 
-def to_md(doc: Document) -> str:
-    return document_to_text(doc)
+def excerpt_markdown(sections: list[Section]) -> str:
+    """The Markdown body of an excerpt: each chosen section with its headings."""
+    return "\n\n".join(section_markdown(s) for s in sections).strip() + "\n"
 
 
-def to_json(doc: Document) -> str:
-    return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2) + "\n"
+def to_md(doc: Document, sections: list[Section] | None = None, selectors: tuple[str, ...] = ()) -> str:
+    if sections is None:
+        return document_to_text(doc)
+    # an excerpt says so in its front matter: `excerpt` lists the sections asked for
+    part = Document(doc.id, replace(doc.parsed, body=excerpt_markdown(sections)), doc.source, doc.tags)
+    return document_to_text(part, extra={"excerpt": list(selectors)})
 
 
-def render(doc: Document, fmt: str, width: int | None = None) -> str:
+def to_json(doc: Document, sections: list[Section] | None = None, *, indent: int | None = 2) -> str:
+    d = doc.to_dict()
+    if sections is not None:  # the shape of `show --json`; sections and body cut to the excerpt
+        d["sections"] = [s.to_dict() for s in sections]
+        d["body"] = excerpt_markdown(sections)
+        d["preamble"] = ""
+    return json.dumps(d, ensure_ascii=False, indent=indent) + "\n"
+
+
+def render(doc: Document, fmt: str, width: int | None = None, sections: list[Section] | None = None,
+           selectors: tuple[str, ...] = (), *, compact: bool = False) -> str:
+    """``doc`` (or only ``sections`` of it) in ``fmt``; ``compact`` JSON is one line (JSON Lines)."""
     if fmt == "txt":
-        return to_txt(doc, width)
+        return to_txt(doc, width, sections)
     if fmt == "md":
-        return to_md(doc)
+        return to_md(doc, sections, selectors)
     if fmt == "json":
-        return to_json(doc)
+        return to_json(doc, sections, indent=None if compact else 2)
     raise ValueError(fmt)
+
+
+#: Between documents sent to one stream: txt and md get a line holding only a form feed (a new
+#: page when printed; ``csplit``/``awk`` split on it); JSON is JSON Lines, one document a line.
+DOCUMENT_SEPARATOR = "\f\n"
+
+
+def join_documents(texts: list[str], fmt: str) -> str:
+    """Several rendered documents as one stream (each JSON text already on one line)."""
+    if fmt == "json" or len(texts) < 2:
+        return "".join(texts)
+    return ("\n" + DOCUMENT_SEPARATOR).join(t if t.endswith("\n") else t + "\n" for t in texts)
 
 
 def section_markdown(section: Section, depth: int = 2) -> str:
@@ -143,13 +190,38 @@ def _ascii(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
 
 
-def safe_filename(doc: Document, fmt: str, max_len: int = 80, id_digits: int = 6) -> str:
-    """A readable, portable file name: number + title, transliterated to ASCII, length-capped,
-    then the first ``id_digits`` of the id.
+def safe_filename(doc: Document, fmt: str, max_len: int = 50, id_digits: int = 6) -> str:
+    """A short, recognisable, portable file name: the number, the first words of the title (its
+    type left out: the number says it), then the first ``id_digits`` of the id; at most
+    ``max_len`` characters with the usual six digits ("125-kh-ubnd-trien-khai-so-hoa-f8705f.txt").
 
     Only [A-Za-z0-9._-] survive, so no title can make a path that leaves the target folder."""
-    parts = [doc.parsed.number or "", doc.parsed.title or ""]
-    stem = _ascii(" ".join(p for p in parts if p))
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-").lower()
-    stem = stem[:max_len].rstrip("-") or "document"
-    return f"{stem}-{doc.id[:id_digits]}.{fmt}"
+    p = doc.parsed
+    title = p.title or ""
+    if p.doc_type and title.casefold().startswith(p.doc_type.casefold()):
+        title = title[len(p.doc_type):]
+    number = _slug(p.number or "")
+    words = [w for w in _slug(title).split("-") if w]
+    room = max_len - len(f"-{doc.id[:6]}.{fmt}")  # what the stem may take
+    stem = number[:room].rstrip("-")
+    for w in words:
+        if len(stem) + 1 + len(w) > room:
+            break
+        stem = f"{stem}-{w}" if stem else w
+    return f"{stem or 'document'}-{doc.id[:id_digits]}.{fmt}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", _ascii(text)).strip("-").lower()
+
+
+def original_suffix(doc: Document) -> str:
+    """The extension of a document's original file (".docx"), from its stored file name, else
+    its format; "" when neither gives a safe one."""
+    import os
+
+    ext = os.path.splitext(doc.source.filename)[1].lower()
+    if re.fullmatch(r"\.[a-z0-9]{1,8}", ext):
+        return ext
+    fmt = (doc.source.format or "").lower()
+    return f".{fmt}" if re.fullmatch(r"[a-z0-9]{1,8}", fmt) else ""

@@ -225,8 +225,8 @@ class Store:
         return existed
 
 
-def document_to_text(doc: Document) -> str:
-    """Serialise a document as UTF-8 front matter + Markdown body."""
+def document_to_text(doc: Document, extra: dict[str, Any] | None = None) -> str:
+    """Serialise a document as UTF-8 front matter + Markdown body; ``extra`` keys go last."""
     import frontmatter
 
     meta: dict[str, Any] = {"id": doc.id}
@@ -237,6 +237,7 @@ def document_to_text(doc: Document) -> str:
     if doc.tags:
         meta["tags"] = list(doc.tags)
     meta["source"] = doc.source.to_dict()
+    meta.update(extra or {})
     post = frontmatter.Post(doc.parsed.body, **meta)
     # sort_keys=False keeps the reading order of META_FIELDS for people opening the file.
     return frontmatter.dumps(post, sort_keys=False) + "\n"

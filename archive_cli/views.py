@@ -42,6 +42,44 @@ def refs_lines(refs) -> list[str]:
     return lines
 
 
+def refs_listing(refs, width: int | None = None) -> list[str]:
+    """`archive refs`: a heading per list, then one entry a line, indented, so that a terminal
+    never breaks a number. Cited: type, number, date, issuer, the archived ids it resolves to.
+    Cited by: date, number, title, id. ``width`` (a terminal's) trims each line's words, never
+    the id."""
+    from .display import one_line
+
+    lines: list[str] = []
+    if refs.cites:
+        lines.append(_("Cites ({n}):").format(n=len(refs.cites)))
+        for c in refs.cites:
+            r = c.reference
+            what = " ".join(x for x in (r.doc_type, r.number or ", ".join(r.numbers)) if x)
+            words = "  ".join(x for x in (what, _dmy(r.issued), r.issuer) if x)
+            lines.append(_fit("  " + one_line(words), f"  [{', '.join(c.ids)}]" if c.ids else "", width))
+    if refs.cited_by:
+        lines.append(_("Cited by ({n}):").format(n=len(refs.cited_by)))
+        for h in refs.cited_by:
+            words = "  ".join(x for x in (_dmy(h.issued), h.number, h.title or h.doc_type) if x)
+            lines.append(_fit("  " + one_line(words), f"  [{h.id}]", width))
+    return lines
+
+
+def _dmy(iso: str | None) -> str | None:
+    """2024-07-02 → 02/07/2024, as clerks read dates; anything else as it is."""
+    if iso and len(iso) == 10 and iso[4] == iso[7] == "-":
+        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+    return iso
+
+
+def _fit(words: str, tail: str, width: int | None) -> str:
+    """``words`` + ``tail`` in ``width`` columns: the words are cut (with …), the tail kept."""
+    if width and len(words) + len(tail) > width:
+        room = max(width - len(tail) - 1, 4)
+        words = words[:room].rstrip() + "…"
+    return words + tail
+
+
 def outline_lines(sections: list[Section], depth: int = 0) -> list[str]:
     out = []
     for s in sections:

@@ -259,9 +259,9 @@ def test_export_names_are_unique_and_the_count_is_what_was_written(archive_dir, 
     (tmp_path / "in" / "b.txt").write_bytes(b)
     assert run(archive_dir, "import", str(tmp_path / "in")).exit_code == 0
     out = tmp_path / "out"
-    res = run(archive_dir, "export", "--all", "-o", str(out))
+    res = run(archive_dir, "export", "--all", "-o", f"{out}/")
     assert res.exit_code == 0 and len(list(out.iterdir())) == 2 and "Wrote 2 files" in res.stderr
-    res = run(archive_dir, "export", "--all", "-o", str(out), "--force")
+    res = run(archive_dir, "export", "--all", "-o", f"{out}/", "--force")
     assert res.exit_code == 0 and len(list(out.iterdir())) == 2 and "Wrote 2 files" in res.stderr
 
 
@@ -328,7 +328,7 @@ def test_written_files_honour_the_umask(loaded, tmp_path):
     old = os.umask(0o022)
     try:
         assert run(loaded, "export", "125/KH-UBND", "-o", str(tmp_path / "one.txt")).exit_code == 0
-        assert run(loaded, "export", "--all", "-o", str(tmp_path / "all")).exit_code == 0
+        assert run(loaded, "export", "--all", "-o", f"{tmp_path / 'all'}/").exit_code == 0
     finally:
         os.umask(old)
     modes = {p.stat().st_mode & 0o777 for p in [tmp_path / "one.txt", *(tmp_path / "all").iterdir()]}

@@ -25,8 +25,15 @@ def test_seed_repost(corpus):
     assert d.title.startswith("Hướng dẫn đẩy mạnh tuyên truyền phòng, chống dịch Covid-19")
     assert [(s.number, s.kind) for s in d.sections] == [
         ("I", "purpose"), ("II", "content"), ("III", "content"), ("IV", "implementation")]
-    # Exactly the 11 real headings of the domain notes: I–IV, two under I, five actors under IV.
-    assert sum(1 for s in d.sections for _ in s.walk()) == 11
+    # The real headings: I–IV, two under I, and the six actors under IV. The domain notes count
+    # five: their rule left "1. Đề nghị Uỷ ban nhân dân tỉnh: Quan tâm …" a paragraph between
+    # headings 2–6, and the outline skipped from IV to IV.2 (issue 17: items of one list are all
+    # headings or none). The numbered paragraphs under II and III stay paragraphs.
+    assert sum(1 for s in d.sections for _ in s.walk()) == 12
+    assert [(c.number, c.heading) for c in d.sections[3].children][:2] == [
+        ("1", "Đề nghị Uỷ ban nhân dân tỉnh:"), ("2", "Các huyện ủy, thành ủy, đảng ủy trực thuộc")]
+    assert d.sections[3].children[0].text.startswith("Quan tâm chỉ đạo các cơ quan chuyên môn")
+    assert not d.sections[1].children and not d.sections[2].children
     assert [c.heading for c in d.sections[0].children] == ["Mục đích", "Yêu cầu"]
     numbers = {r.number for r in d.references if r.number}
     assert {"24-HD/BTGTW", "46-KH/TU", "07-KL/TW", "30/2021/QH15", "86/NQ-CP", "105/NQ-CP"} <= numbers

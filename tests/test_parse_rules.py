@@ -85,9 +85,16 @@ def test_heading_or_numbered_paragraph():
               "3. Các huyện ủy:\n4.1. Trường hợp vùng xanh\nPhần mềm quản lý văn bản được nâng cấp.\n"
               "Chương trình hành động được ban hành.\n")
     top = d.sections[0]
-    assert [c.number for c in top.children] == ["1", "3"]
-    assert top.children[1].children[0].number == "4.1"
-    assert "Phần mềm quản lý" in top.children[1].children[0].text  # not a "Phần" heading
+    # "2. Tuyên truyền …" reads as a paragraph, but its list's items 1 and 3 are headings: one
+    # list is all headings (the outline never goes 1, 3); its number heads its text.
+    assert [c.number for c in top.children] == ["1", "2", "3"]
+    assert (top.children[1].heading, top.children[1].text) == ("", "Tuyên truyền sâu rộng trong cán bộ, đảng viên.")
+    assert "### 2.\n\nTuyên truyền sâu rộng" in d.body
+    assert top.children[2].children[0].number == "4.1"
+    assert "Phần mềm quản lý" in top.children[2].children[0].text  # not a "Phần" heading
+    # a list of paragraphs only stays paragraphs
+    d = parse("KẾ HOẠCH\nthử\nI. NỘI DUNG\n1. Tuyên truyền sâu rộng trong cán bộ.\n2. Tập trung phân tích, lý giải.\n")
+    assert [c.number for c in d.sections[0].children] == []
 
 
 def test_article_heading_split_from_its_text():

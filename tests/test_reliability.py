@@ -209,7 +209,7 @@ def test_export_names_stay_inside_the_target_folder(archive_dir, tmp_path):
     md = write(tmp_path / "t.md", "---\ntitle: ../../../etc/passwd\nnumber: ../../x/..\n---\nNội dung.\n")
     assert run(archive_dir, "import", str(md)).exit_code == 0
     out = tmp_path / "out"
-    assert run(archive_dir, "export", "--all", "-o", str(out)).exit_code == 0
+    assert run(archive_dir, "export", "--all", "-o", f"{out}/").exit_code == 0
     files = list(out.iterdir())
     assert len(files) == 1 and files[0].parent == out and ".." not in files[0].name
 

@@ -120,9 +120,9 @@ def cli(ctx: click.Context, archive_path: Path | None, wait: float, debug: bool)
     ctx.obj = Context(archive_path=archive_path, wait=wait, debug=debug)
 
 
-from . import housekeeping, importing, reading, searching  # noqa: E402  (registers commands)
+from . import exporting, housekeeping, importing, reading, searching  # noqa: E402  (registers commands)
 
-for module in (importing, searching, reading, housekeeping):
+for module in (importing, searching, reading, exporting, housekeeping):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -47,8 +47,12 @@ def _iso_date(ctx, param, value):
 SECTION_CHOICES = ("purpose", "content", "implementation")
 
 
-def filter_options(fn):
-    """--type --issuer --number --from --to --year --section --tag, shared by search, list, export."""
+def filter_options(fn=None, *, section: bool = True):
+    """--type --issuer --number --from --to --year --section --tag, shared by search, list, export.
+
+    ``@filter_options(section=False)`` leaves --section out: export's own --section cuts documents."""
+    if fn is None:
+        return functools.partial(filter_options, section=section)
     opts = [
         click.option("--type", "doc_type", metavar="TYPE", help='Document type: "Kế hoạch", "ke hoach" or "KH".'),
         click.option("--issuer", metavar="TEXT", help="Words of the issuing body, e.g. \"ubnd thai nguyen\"."),
@@ -56,14 +60,15 @@ def filter_options(fn):
         click.option("--from", "date_from", metavar="DATE", callback=_iso_date, help="Issued on or after DATE."),
         click.option("--to", "date_to", metavar="DATE", callback=_iso_date, help="Issued on or before DATE."),
         click.option("--year", type=click.IntRange(1900, 2100), help="Issued in YEAR."),
-        click.option("--section", type=click.Choice(SECTION_CHOICES), help="Match only inside sections of this kind."),
+        *([click.option("--section", type=click.Choice(SECTION_CHOICES), help="Match only inside sections of this kind.")]
+          if section else []),
         click.option("--tag", "tags", multiple=True, metavar="TAG", help="Has this tag (repeatable)."),
     ]
     for opt in reversed(opts):
         fn = opt(fn)
 
     @functools.wraps(fn)
-    def wrapper(*args, doc_type, issuer, number, date_from, date_to, year, section, tags, **kwargs):
+    def wrapper(*args, doc_type, issuer, number, date_from, date_to, year, tags, section=None, **kwargs):
         from ..doctypes import canonical_type
         from ..search.filters import Filters
 

@@ -1,4 +1,4 @@
-"""archive show / export / refs"""
+"""archive show / refs"""
 from __future__ import annotations
 
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from .options import echo_json, filter_options, json_option, pass_context
+from .options import echo_json, json_option, pass_context
 
 
 @click.command("show")
@@ -41,7 +41,12 @@ def show(ctx, ref, selectors, outline, original, output, force, find, pager, as_
     if original:
         doc, data = arch.original(ref)
         if output:
+            if not output.suffix:  # "-o goc" → goc.docx: the file opens with the right program
+                from ..export import original_suffix
+
+                output = output.with_name(output.name + original_suffix(doc))
             _write_file(output, data, force)
+            click.echo(_("Wrote {path}").format(path=output), err=True)
         else:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -89,77 +94,6 @@ def _write_file(path: Path, data: bytes, force: bool) -> None:
     atomic_write(path, data)
 
 
-@click.command("export")
-@click.argument("refs", nargs=-1)
-@click.option("--format", "-f", "fmt", type=click.Choice(["txt", "md", "json"]), default="txt", show_default=True)
-@click.option("-o", "--output", metavar="FILE|DIR|-", help="A file (one document), a folder (many), or - for stdout.")
-@click.option("--all", "export_all", is_flag=True, help="Every document in the archive.")
-@click.option("--query", "-q", metavar="QUERY", help="The documents this search finds.")
-@filter_options
-@click.option("--width", type=click.IntRange(20, 1000), help="Wrap txt lines at this width.")
-@click.option("--force", is_flag=True, help="Overwrite existing files.")
-@pass_context
-def export(ctx, refs, fmt, output, export_all, query, filters, width, force):
-    """Export documents as plain text, Markdown with front matter, or JSON.
-
-    \b
-    Examples:
-      archive export 125/KH-UBND                      # text to stdout
-      archive export 125/KH-UBND -f md -o plan.md
-      archive export --all -f txt -o exported/
-      archive export --query "chuyen doi so" --year 2024 -o out/
-    """
-    from ..errors import ArchiveError
-    from ..export import render, safe_filename
-
-    arch = ctx.archive()
-    ids: list[str] = [arch.resolve(r) for r in refs]
-    many = bool(export_all or query or not filters.is_empty() or len(refs) > 1)
-    if export_all or query or not filters.is_empty():
-        if query:
-            res = arch.search(query, filters=filters, limit=10**6, snippets=False, suggest=False)
-            ids += [h.id for h in res.hits]
-        else:
-            ids += [h.id for h in arch.list(filters)]
-    ids = list(dict.fromkeys(ids))
-    if not ids and not many and not refs:
-        raise click.UsageError(_("Name documents to export: REF…, --all, --query or a filter."))
-    if not ids:
-        from ..errors import NotFound
-
-        raise NotFound(_("No documents match; nothing was exported."))
-    if output in (None, "-"):
-        for i in ids:
-            click.echo(render(arch.get(i), fmt, width), nl=False)
-        return
-    out = Path(output)
-    if not many and not out.is_dir() and not output.endswith(("/", "\\")):
-        _write_file(out, render(arch.get(ids[0]), fmt, width).encode("utf-8"), force)
-        click.echo(_("Wrote {path}").format(path=out), err=True)
-        return
-    out.mkdir(parents=True, exist_ok=True)
-    written = skipped = 0
-    used: set[str] = set()  # names written by this export: never one file for two documents
-    for i in ids:
-        doc = arch.get(i)
-        # safe_filename keeps only [A-Za-z0-9._-]: the target cannot leave the folder; a name
-        # this export already used takes the whole id instead of its first six digits.
-        name = safe_filename(doc, fmt)
-        if name in used:
-            name = safe_filename(doc, fmt, id_digits=len(doc.id))
-        used.add(name)
-        target = out / name
-        if target.exists() and not force:
-            click.echo(_("{path} exists; skipped (pass --force to overwrite).").format(path=target), err=True)
-            skipped += 1
-            continue
-        _write_file(target, render(doc, fmt, width).encode("utf-8"), True)
-        written += 1
-    click.echo(_("Wrote {n} files to {dir}").format(n=written, dir=out), err=True)
-    if skipped:
-        raise ArchiveError(_("{n} files were not overwritten.").format(n=skipped))
-
-
 @click.command("refs")
 @click.argument("ref")
 @json_option
@@ -179,11 +113,15 @@ def refs(ctx, ref, as_json):
             "cited_by": [h.to_dict(with_score=False) for h in rep.cited_by],
         })
         return
-    from ..views import refs_lines
+    import shutil
 
-    lines = refs_lines(rep) or [_("No references either way.")]
+    from ..views import refs_listing
+
+    # a terminal's lines are trimmed to its width; piped lines stay whole
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    lines = refs_listing(rep, width) or [_("No references either way.")]
     for line in lines:
         click.echo(line)
 
 
-COMMANDS = [show, export, refs]
+COMMANDS = [show, refs]

@@ -105,6 +105,11 @@ def classify(block: Block, *, english: bool = False) -> _Heading | None:
         if len(txt) <= 80 and txt.endswith(":") and not _SENTENCE_END.search(txt[:-1]):
             return _Heading(level, rank, pre, txt)  # "2. Tổ chức tín dụng:" introduces its items
         return None
+    if block.md_level:
+        m = _NUMBER_ONLY_RE.match(t)
+        if m:  # "### 2." written as a heading (our own Markdown): the number heads the text after it
+            level, rank = _number_level(m.group("n"))
+            return _Heading(level, rank, t, "")
     if english and len(t) <= 80 and _EN_HEADINGS.match(t) and not _SENTENCE_END.search(t.rstrip(":")):
         return _Heading("roman", 4, "", t.rstrip(":"))
     if block.md_level and len(t) <= 200 and not _SENTENCE_END.search(t):
@@ -112,6 +117,69 @@ def classify(block: Block, *, english: bool = False) -> _Heading | None:
         # by its "#" count among the numbered levels.
         return _Heading("md", min(3 + block.md_level, 8), "", t)
     return None
+
+
+_NUMBER_ONLY_RE = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,2}|[a-zđ])\s*[.)]$")
+_LIST_LEVELS = {"arabic": 5, "arabic2": 6, "arabic3": 7, "letter": 8}
+_LETTERS = "abcdđeghiklmnopqrstuvxy"  # the Vietnamese order of lettered items (no f, j, w, z)
+
+
+def _number_level(n: str) -> tuple[str, int]:
+    level = "letter" if n.isalpha() else ("arabic", "arabic2", "arabic3")[n.count(".")]
+    return level, _LIST_LEVELS[level]
+
+
+def _item_number(prefix: str) -> str:
+    return prefix.strip().rstrip(".):/ ").strip()
+
+
+def _follows(a: str, b: str) -> bool:
+    """Whether list item ``b`` comes right after ``a`` ("1" → "2", "4.1" → "4.2", "d" → "đ")."""
+    if a.isalpha() and b.isalpha():
+        return a in _LETTERS and b in _LETTERS and _LETTERS.index(b) == _LETTERS.index(a) + 1
+    pa, pb = a.split("."), b.split(".")
+    if len(pa) != len(pb) or pa[:-1] != pb[:-1] or not (pa[-1].isdigit() and pb[-1].isdigit()):
+        return False
+    return int(pb[-1]) == int(pa[-1]) + 1
+
+
+def _as_item(block: Block) -> _Heading | None:
+    """A numbered paragraph ("2. Phương pháp điều tra: Căn cứ …") as a heading of its list: the
+    words up to a colon head it when they are short, else the number alone does."""
+    t = block.text.strip()
+    for level, rank, rx in _LEVELS:
+        if level not in _LIST_LEVELS:
+            continue
+        m = rx.match(t)
+        if not m:
+            continue
+        pre, txt = m.group("pre").strip(), m.group("t").strip()
+        colon = txt.find(":")
+        if 0 < colon <= 80 and not _ENDS_SENTENCE_RE.search(txt[:colon]):
+            return _Heading(level, rank, pre, txt[:colon + 1], txt[colon + 1:].strip())
+        return _Heading(level, rank, pre, "", txt)
+    return None
+
+
+def _align_lists(blocks: list[Block], heads: list[_Heading | None], eligible: list[bool]) -> None:
+    """Items of one numbered list are all headings or none: a long item between short ones was
+    a paragraph, and the outline (and the Markdown) went "### 1", "### 3". An item becomes a
+    heading when the item before or after it in the same list is one."""
+    cands = {i: _as_item(b) for i, b in enumerate(blocks) if eligible[i] and heads[i] is None}
+    cands = {i: h for i, h in cands.items() if h is not None}
+    changed = True
+    while changed and cands:
+        changed = False
+        for i in sorted(cands):
+            h = cands[i]
+            n = _item_number(h.prefix)
+            prev = next((j for j in range(i - 1, -1, -1) if heads[j] and heads[j].rank <= h.rank), None)
+            nxt = next((j for j in range(i + 1, len(heads)) if heads[j] and heads[j].rank <= h.rank), None)
+            if (prev is not None and heads[prev].level == h.level and _follows(_item_number(heads[prev].prefix), n)) or (
+                    nxt is not None and heads[nxt].level == h.level and _follows(n, _item_number(heads[nxt].prefix))):
+                heads[i] = h
+                del cands[i]
+                changed = True
 
 
 def _escape(par: str) -> str:
@@ -133,14 +201,15 @@ def render_body(blocks: list[Block], *, closing: list[tuple[int, int]], body_sta
     out: list[str] = []
     stack: list[int] = []
     n = len(blocks)
+    eligible = [i >= body_start and i not in in_closing for i in range(n)]
+    heads = [classify(b, english=english) if ok else None for b, ok in zip(blocks, eligible)]
+    _align_lists(blocks, heads, eligible)
     i = 0
     while i < n:
         blk = blocks[i]
         if i in reset_after:
             stack = []
-        h = None
-        if i >= body_start and i not in in_closing:
-            h = classify(blk, english=english)
+        h = heads[i]
         if h is None:
             out.append(_escape(blk.text.strip()))
             i += 1

@@ -45,15 +45,20 @@ SUFFIX_RE = re.compile(rf"""
      (?=\s+(?:{_STOP})\b|\s+(?i:{_T})\b|\s*[,;:“”"()\n.]|$))?""", re.X)
 _SO_BEFORE_RE = re.compile(r"(?:số|Số|SỐ)\s*:?\s*$")
 _LIST_GAP_RE = re.compile(r"^\s*(?:,|;|và|hoặc)\s*(?:(?:số|Số)\s*)?$")
+# A bare reference stands on one line: "Nghị định" ending one table cell and "3" (a row number)
+# opening the next are two paragraphs of the body, not a citation. ``_H`` is a space but not a
+# line break.
+_H = r"[^\S\n]"
 REF_BARE_RE = re.compile(rf"""
-  (?P<type>(?i:{_T}))\s+(?:số\s+)?
-  (?P<nums>\d{{1,4}}(?:\s*(?:,|và|;)\s*\d{{1,4}})*)
-  (?![\d.]|\s*[/\-–]|\s*[A-ZĐ]+[a-zđ]?[A-ZĐ]*\s*/|\s*(?:năm|tháng|%|người|điểm|lần|ngày)\b)
-  (?:\s+(?:của|do)\s+(?P<issuer>[^,;:“”"()\n]{{2,60}}?)(?=\s+(?:{_STOP})\b|\s*[,;:“”"()\n.]|$))?""", re.X)
+  (?P<type>(?i:{_T})){_H}+(?:số{_H}+)?
+  (?P<nums>\d{{1,4}}(?:{_H}*(?:,|và|;){_H}*\d{{1,4}})*)
+  (?![\d.]|[^\W\d_]|{_H}+\d|\s*[/\-–]|\s*[A-ZĐ]+[a-zđ]?[A-ZĐ]*\s*/|\s*(?:năm|tháng|%|người|điểm|lần|ngày)\b)
+  (?:{_H}+(?:của|do){_H}+(?P<issuer>[^,;:“”"()\n]{{2,60}}?)(?=\s+(?:{_STOP})\b|\s*[,;:“”"()\n.]|$))?""", re.X)
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 # Bare references: find numbers first (fast), then check for a type word just before them.
 _BARE_NUM_RE = re.compile(r"(?<![\w/.,\-])\d{1,4}(?![\d/.\-])")
 _TYPE_LAST_WORDS = {t.split()[-1].lower() for t in TYPE_NAMES}
-_TYPE_END_RE = re.compile(rf"(?P<type>(?i:{_T}))\s+(?:số\s+)?$")
+_TYPE_END_RE = re.compile(rf"(?P<type>(?i:{_T})){_H}+(?:số{_H}+)?$")
 _MD_NOISE = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)")
 _LOOKALIKE_RE = re.compile("[\u00d0\u00f0\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
@@ -193,6 +198,8 @@ def _find(text: str, exclude: str | None) -> list[Reference]:
         if not m or inside(m.start()) or inside(m.end() - 1):
             continue
         nums = re.findall(r"\d{1,4}", m.group("nums"))
+        if any(int(n) == 0 or _YEAR_RE.fullmatch(n) for n in nums):
+            continue  # "Kế hoạch 2026" is a plan's year (a table column), "Nghị quyết 0 8" a broken scan
         typ = _canon_type(m.group("type"))
         if typ in ("Văn bản", "Điều lệ", "Lệnh", "Biên bản", "Hợp đồng", "Dự án", "Chương trình", "Phương án"):
             continue

@@ -120,7 +120,7 @@ def _all(fmt: str):
     def fn(c: Ctx) -> None:
         ea = _setup(c)
         before = _listing(c)
-        r = c.cli("export", "--all", "-f", fmt, "-o", "out", timeout=120)
+        r = c.cli("export", "--all", "-f", fmt, "-o", "out/", timeout=120)
         c.clean(r, "export --all", (0,))
         files = _files(c.dir / "out")
         n = _count(r)
@@ -145,13 +145,13 @@ def _all(fmt: str):
 def _again(force: bool):
     def fn(c: Ctx) -> None:
         ea = _setup(c)
-        r0 = c.cli("export", "--all", "-o", "out", timeout=120)
+        r0 = c.cli("export", "--all", "-o", "out/", timeout=120)
         c.clean(r0, "first export", (0,))
         first = _files(c.dir / "out")
         for p in (c.dir / "out").iterdir():  # mark the files so an overwrite shows
             os.utime(p, ns=(1_000_000_000, 1_000_000_000))
         first = _files(c.dir / "out")
-        args = ("export", "--all", "-o", "out") + (("--force",) if force else ())
+        args = ("export", "--all", "-o", "out/") + (("--force",) if force else ())
         r = c.cli(*args, timeout=120)
         after = _files(c.dir / "out")
         changed = [k for k in first if after.get(k) != first[k]]
@@ -211,7 +211,7 @@ def _one_existing(force: bool):
 def _symlink_planted(force: bool):
     def fn(c: Ctx) -> None:
         _setup(c)
-        r0 = c.cli("export", "125/KH-UBND", "42/TB-UBND", "-o", "probe", record=False)
+        r0 = c.cli("export", "125/KH-UBND", "42/TB-UBND", "-o", "probe/", record=False)
         names = sorted(p.name for p in (c.dir / "probe").iterdir()) if (c.dir / "probe").is_dir() else []
         if not names:
             c.fail(f"could not learn the export names (exit {r0.rc}: {r0.last_err_line()})")
@@ -222,7 +222,7 @@ def _symlink_planted(force: bool):
         for name in names:
             os.symlink(victim, c.dir / "out" / name)
         c.note(f"out/<each export name> is a symlink to ../victim.txt{' ; then --force' if force else ''}")
-        args = ("export", "125/KH-UBND", "42/TB-UBND", "-o", "out") + (("--force",) if force else ())
+        args = ("export", "125/KH-UBND", "42/TB-UBND", "-o", "out/") + (("--force",) if force else ())
         r = c.cli(*args)
         c.clean(r, "export", (0, 1))
         if victim.read_text("utf-8") != "không được ghi đè\n":
@@ -234,7 +234,7 @@ def _modes(umask: int):
     def fn(c: Ctx) -> None:
         copy_archive(fx.sample_archive(c.env)["path"], c.archive)
         c.note(f"the six sample documents; umask {umask:03o}")
-        r = c.cli("export", "--all", "-o", "out", preexec=lambda: os.umask(umask), timeout=120)
+        r = c.cli("export", "--all", "-o", "out/", preexec=lambda: os.umask(umask), timeout=120)
         c.clean(r, "export", (0,))
         want = 0o666 & ~umask
         modes = {}
@@ -275,7 +275,7 @@ def _missing_parent(c: Ctx) -> None:
 
 def _no_match(c: Ctx) -> None:
     _setup(c)
-    r = c.cli("export", "--query", "zzqxnomatch", "-o", "out")
+    r = c.cli("export", "--query", "zzqxnomatch", "-o", "out/")
     c.clean(r, "export --query with no match", (1,))
     if r.rc == 1:
         prob = sentence_problem(r.stderr)
