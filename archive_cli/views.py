@@ -3,7 +3,7 @@ reference lines. The rich rendering of the same lives in :mod:`archive_cli.rende
 from __future__ import annotations
 
 from .errors import NotFound
-from .export import header_lines, number_label, plain_body, section_to_txt
+from .export import header_lines, number_label
 from .i18n import _
 from .model import Document, Section
 from .sections import find_sections
@@ -47,7 +47,7 @@ def refs_listing(refs, width: int | None = None) -> list[str]:
     never breaks a number. Cited: type, number, date, issuer, the archived ids it resolves to.
     Cited by: date, number, title, id. ``width`` (a terminal's) trims each line's words, never
     the id."""
-    from .display import one_line
+    from .display import display_date, one_line
 
     lines: list[str] = []
     if refs.cites:
@@ -55,21 +55,14 @@ def refs_listing(refs, width: int | None = None) -> list[str]:
         for c in refs.cites:
             r = c.reference
             what = " ".join(x for x in (r.doc_type, r.number or ", ".join(r.numbers)) if x)
-            words = "  ".join(x for x in (what, _dmy(r.issued), r.issuer) if x)
+            words = "  ".join(x for x in (what, display_date(r.issued), r.issuer) if x)
             lines.append(_fit("  " + one_line(words), f"  [{', '.join(c.ids)}]" if c.ids else "", width))
     if refs.cited_by:
         lines.append(_("Cited by ({n}):").format(n=len(refs.cited_by)))
         for h in refs.cited_by:
-            words = "  ".join(x for x in (_dmy(h.issued), h.number, h.title or h.doc_type) if x)
+            words = "  ".join(x for x in (display_date(h.issued), h.number, h.title or h.doc_type) if x)
             lines.append(_fit("  " + one_line(words), f"  [{h.id}]", width))
     return lines
-
-
-def _dmy(iso: str | None) -> str | None:
-    """2024-07-02 → 02/07/2024, as clerks read dates; anything else as it is."""
-    if iso and len(iso) == 10 and iso[4] == iso[7] == "-":
-        return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
-    return iso
 
 
 def _fit(words: str, tail: str, width: int | None) -> str:
@@ -96,13 +89,14 @@ def plain_view(doc: Document, selectors=(), outline: bool = False, refs=None) ->
 
 
 def _plain_view(doc: Document, selectors=(), outline: bool = False, refs=None) -> str:
-    parts = ["\n".join(header_lines(doc))]
+    from .export import to_txt
+
     if outline:
-        parts.append("\n".join(outline_lines(doc.parsed.sections)))
+        parts = ["\n".join(header_lines(doc)), "\n".join(outline_lines(doc.parsed.sections))]
     elif selectors:
-        parts.append("\n\n".join(section_to_txt(s) for s in select_sections(doc, selectors)))
-    else:
-        parts.append(plain_body(doc.parsed.body).rstrip("\n"))
+        parts = [to_txt(doc, sections=select_sections(doc, selectors)).rstrip("\n")]
+    else:  # the header once, as the document printed it (the text export's rule)
+        parts = [to_txt(doc).rstrip("\n")]
     if refs is not None:
         parts.extend(refs_lines(refs))
     return "\n\n".join(p for p in parts if p) + "\n"
