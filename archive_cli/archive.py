@@ -119,8 +119,8 @@ class Archive:
 
         ``jobs > 1`` reads and parses in worker processes; as with any use of multiprocessing,
         a script doing that needs an ``if __name__ == "__main__":`` guard. ``commit_seconds``
-        also commits a batch that old, so that each result comes within that time (for a person
-        watching; each commit costs time).
+        also commits a batch that old (default 30 s), so that results come within that time and
+        an interrupted import keeps what it read (a person watching: 2 s).
 
         ``literal`` paths (e.g. read from stdin) are imported after ``paths`` and never globbed."""
         from .importing import ImportPipeline, expand
@@ -135,7 +135,8 @@ class Archive:
         pipeline = ImportPipeline(self.root, self.store, lambda: self.index, self.max_bytes,
                                   lock=lambda: self.lock("import"), ensure=self._ensure, jobs=jobs,
                                   tags=tuple(tags), dry_run=dry_run, max_seconds=self.max_seconds,
-                                  on_prepared=on_prepared, commit_seconds=commit_seconds)
+                                  on_prepared=on_prepared,
+                                  **({"commit_seconds": commit_seconds} if commit_seconds is not None else {}))
         yield from pipeline.run(candidates)
 
     # --- finding documents -------------------------------------------------------------------
@@ -146,8 +147,10 @@ class Archive:
         ref = ref.strip()
         if not ref:
             raise NotFound(_("An empty REF names no document."))
-        if re.fullmatch(r"[0-9a-f]{12}", ref) and self.store.exists(ref):
-            return ref
+        low = ref.lower()
+        if re.fullmatch(r"[0-9a-f]{12}", low) and self.store.exists(low):
+            return low
+        position_miss = ""
         if ref.isdigit():
             # Digits are a position first (the clerk just saw the list), then a number: a bare
             # "2820" is far likelier the number a clerk read than the start of a hex id.
@@ -157,12 +160,16 @@ class Archive:
             at = int(ref) - first
             if 0 <= at < len(shown) and self.store.exists(shown[at]):
                 return shown[at]
+            if shown:
+                position_miss = _(" (your last results were numbered {a}–{b})").format(a=first, b=first + len(shown) - 1)
             self._require_index()
             hits = self.searching.with_bare_number(ref)
             if hits:
                 return self._one(ref, hits, _("Number {ref} matches {n} documents; give one of these ids:"))
-        if re.fullmatch(r"[0-9a-f]{4,12}", ref):
-            candidates = [e.id for e in self.store.entries() if e.id.startswith(ref)]
+        # any start of an id, but digits alone only from four on: "show 1" must not open
+        # whichever document's id happens to begin with 1
+        if re.fullmatch(r"[0-9a-f]{1,12}", low) and (not low.isdigit() or len(low) >= 4):
+            candidates = [e.id for e in self.store.entries() if e.id.startswith(low)]
             if len(candidates) == 1:
                 return candidates[0]
             if len(candidates) > 1:
@@ -173,7 +180,7 @@ class Archive:
         hits = self.searching.with_number(ref)
         if hits:
             return self._one(ref, hits, _("Number {ref} matches {n} documents; give one of these ids:"))
-        raise NotFound(_("No document matches {ref}.").format(ref=ref))
+        raise NotFound(_("No document matches {ref}{why}.").format(ref=ref, why=position_miss))
 
     @staticmethod
     def _one(ref: str, hits: list[Hit], message: str) -> str:

@@ -33,8 +33,10 @@ def _console_class():
 
 def hit_meta(hit: Hit) -> str:
     """Type and number · date · issuer: what tells two documents apart at a glance."""
+    from .search.issuers import short_issuer
+
     what = " ".join(x for x in (hit.doc_type, hit.number) if x)
-    return one_line(" · ".join(x for x in (what, display_date(hit.issued), hit.issuer) if x))
+    return one_line(" · ".join(x for x in (what, display_date(hit.issued), short_issuer(hit.issuer)) if x))
 
 
 def kinds_label(kinds: list[str]) -> str:
@@ -165,11 +167,21 @@ def hits_table(con, hits: list[Hit], first: int = 1):
         row = [str(i), display_date(h.issued)]
         if wide:
             row.append(one_line(h.doc_type))
-        row += [one_line(h.number), one_line(short_issuer(h.issuer)), one_line(h.title) or _("(untitled)")]
+        row += [one_line(h.number), one_line(short_issuer(h.issuer)), one_line(_without_type(h)) or _("(untitled)")]
         if wide:
             row.append(h.id)
         table.add_row(*row)
     return table
+
+
+def _without_type(hit: Hit) -> str:
+    """The title without the type word it starts with ("Quyết định Về việc …" → "Về việc …"):
+    in a narrow row the number column already says the type."""
+    title, kind = hit.title or "", hit.doc_type or ""
+    if kind and title[:len(kind)].lower() == kind.lower() and title[len(kind):len(kind) + 1] == " ":
+        rest = title[len(kind):].strip()
+        return rest[:1].upper() + rest[1:] if rest else title
+    return title
 
 
 #: Columns of a listing sent to a pipe, in this order (``archive list | cut -f1,6``).
@@ -264,7 +276,7 @@ def show_document(con, doc: Document, refs=None, selectors=(), outline: bool = F
         for s in select_sections(doc, selectors):
             body(section_markdown(s))
     else:
-        if doc.parsed.sections:
+        if doc.parsed.sections and find is None:  # with --find the pager opens at a body match
             con.print(outline_tree(doc))
         body(doc.parsed.body)
     if refs is not None:

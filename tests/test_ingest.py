@@ -272,7 +272,7 @@ def test_docx_text_box_content_kept():
     def build(d):
         d.add_paragraph("Thân văn bản")
         run = d.add_paragraph().add_run()
-        run._r.append(parse_xml(
+        run.element.append(parse_xml(
             '<w:pict xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
             'xmlns:v="urn:schemas-microsoft-com:vml"><v:shape><v:textbox><w:txbxContent>'
             "<w:p><w:r><w:t>ỦY BAN NHÂN DÂN</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>"))

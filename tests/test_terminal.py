@@ -377,3 +377,54 @@ def test_help_fits_80_columns(command):
     for line in out.splitlines():
         assert cell_len(line) <= 80, line
         assert line == line.rstrip(), line
+
+
+# --- from a new-user pass over the commands --------------------------------------------------
+
+def test_any_start_of_an_id_in_any_case_but_not_a_lone_digit(loaded):
+    assert json.loads(run(loaded, "show", "f87", "--json").stdout)["id"] == "f8705f5b6777"
+    assert json.loads(run(loaded, "show", "F8705F", "--json").stdout)["id"] == "f8705f5b6777"
+    res = run(loaded, "show", "f")  # two ids start with f: ambiguous, not "not found"
+    assert res.exit_code == 1 and "matches 2 documents" in res.stderr
+    run(loaded, "search", "thuc", "hien", "-n", "2", "--page", "2")
+    res = run(loaded, "show", "1")  # not a position now, no number starts 1/…, and not the id 1748…
+    assert res.exit_code == 1
+    assert "your last results were numbered 3–4" in res.stderr
+
+
+def test_show_of_a_section_leaves_out_the_documents_citations(loaded):
+    res = run(loaded, "show", "125/KH-UBND", "--section", "IV")
+    assert res.exit_code == 0 and "Sở Nội vụ" in res.stdout
+    assert "Cites:" not in res.stdout and "Cited by:" not in res.stdout
+    assert "Cites:" in run(loaded, "show", "125/KH-UBND").stdout
+
+
+def test_list_rows_at_80_columns_say_what_differs(loaded):
+    from archive_cli.archive import Archive
+    from archive_cli.render import hits_table
+
+    con = _terminal(80)
+    con.print(hits_table(con, Archive(loaded).list(sort="number")))
+    text = con.export_text()
+    assert "UBND tỉnh Thái" in text  # the issuer's short form, not "Ủy ban nhân dân…"
+    assert "Về việc ban hành" in text and "Quyết định Về việc" not in text  # no type word twice
+
+
+@posix_only
+def test_stats_on_a_terminal_says_what_it_left_out(archive_dir, tmp_path):
+    for i in range(17):
+        write(tmp_path / "in" / f"{i}.txt", f"Văn bản thử số {i}\n\nNội dung văn bản thử nghiệm số {i} về kế hoạch năm {2000 + i}.\n"
+              f"Hà Nội, ngày 01 tháng 01 năm {2000 + i}\n")
+    assert run(archive_dir, "import", str(tmp_path / "in")).exit_code == 0
+    code, screen = run_tty(archive_dir, "stats", columns=100, lines=200)
+    assert code == 0
+    years = json.loads(run(archive_dir, "stats", "--json").stdout)["by_year"]
+    assert len(years) > 15
+    assert f"… {len(years) - 15} more" in ANSI.sub("", screen)
+
+
+@posix_only
+def test_a_search_taller_than_the_screen_goes_through_the_pager(loaded, tmp_path):
+    program, record = fake_pager(tmp_path)
+    code, _screen = run_tty(loaded, "search", "thuc", "hien", env={"PAGER": str(program)}, lines=10)
+    assert code == 0 and "1–4 of 4 documents" in record.read_text(encoding="utf-8")

@@ -80,7 +80,9 @@ def export(ctx, refs, fmt, output, selectors, export_all, query, filters, width,
             continue
         _write_file(target, render(doc, fmt, width, p.sections, p.selectors).encode("utf-8"), True)
         written += 1
-    click.echo(_("Wrote {n} files to {dir}").format(n=written, dir=out), err=True)
+    from ..i18n import ngettext
+
+    click.echo(ngettext("Wrote {n} file to {dir}", "Wrote {n} files to {dir}", written).format(n=written, dir=out), err=True)
     if skipped:
         raise ArchiveError(_("{n} files were not overwritten.").format(n=skipped))
 

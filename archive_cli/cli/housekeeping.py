@@ -115,8 +115,11 @@ def stats(ctx, as_json):
         t = Table(show_edge=False, header_style="bold")
         t.add_column(title)
         t.add_column(_("documents"), justify="right")
-        for k, v in list(s[key].items())[:15]:
+        rows = list(s[key].items())
+        for k, v in rows[:15]:
             t.add_row(one_line(k), str(v))
+        if len(rows) > 15:
+            t.add_row(_("… {n} more (archive stats | cat)").format(n=len(rows) - 15), "", style="dim")
         con.print(t)
 
 

@@ -64,7 +64,7 @@ def show(ctx, ref, selectors, outline, original, output, force, find, pager, as_
         from ..views import select_sections
 
         select_sections(doc, selectors)  # a section that is not there is an error before any output
-    refs = arch.refs(doc.id)
+    refs = arch.refs(doc.id) if not selectors else None  # a part of a document: not its citations
     from ..render import console, page_or_print, show_document
     from ..views import plain_view
 

@@ -36,8 +36,7 @@ def search(ctx, query, filters, limit, page, sort, as_json):
     if result.past_end:
         from ..errors import NotFound
 
-        raise NotFound(_("Page {page} is past the end: {total} documents make {pages} pages of {limit}.").format(
-            page=page, total=result.total, pages=result.last_page, limit=limit))
+        raise NotFound(_past_end(page, result.total, result.last_page, limit))
     if as_json:
         echo_json(result.to_dict())
     elif result.total:
@@ -46,7 +45,9 @@ def search(ctx, query, filters, limit, page, sort, as_json):
         arch.remember([h.id for h in result.hits], first=result.first)
         con = console()
         if con.is_terminal:
-            search_result(con, result)
+            from ..render import page_or_print
+
+            page_or_print(con, lambda target: search_result(target, result))
         else:
             click.echo(search_result_plain(result), nl=False)
     else:
@@ -55,6 +56,14 @@ def search(ctx, query, filters, limit, page, sort, as_json):
         no_results(console(stderr=True), result)
     if not result.total:
         raise SystemExit(1)
+
+
+def _past_end(page: int, total: int, pages: int, size: int) -> str:
+    from ..i18n import ngettext
+
+    return ngettext("Page {page} is past the end: {total} documents fit on {pages} page of {size}.",
+                    "Page {page} is past the end: {total} documents fill {pages} pages of {size}.",
+                    pages).format(page=page, total=total, pages=pages, size=size)
 
 
 @click.command("list")
@@ -88,8 +97,7 @@ def list_(ctx, filters, sort, reverse, limit, page, pager, as_json):
         if hits and first > len(hits):
             from ..errors import NotFound
 
-            raise NotFound(_("Page {page} is past the end: {total} documents make {pages} pages of {limit}.").format(
-                page=page, total=len(hits), pages=-(-len(hits) // size), limit=size))
+            raise NotFound(_past_end(page, len(hits), -(-len(hits) // size), size))
         hits = hits[first - 1:first - 1 + size]
     elif limit:
         hits = hits[:limit]

@@ -27,6 +27,9 @@ from .prepare import DEFAULT_MAX_SECONDS, Prepared, prepare, prepare_many, watch
 BATCH_DOCS = 1000  # documents per index commit
 BATCH_BYTES = 64 * 1024 * 1024  # originals held in memory before a commit
 IMPORT_CHUNK = 8  # files per task sent to a worker process
+#: A batch is also committed this long after its first document, so a long import that is
+#: interrupted keeps what it read until then (a commit costs well under a second).
+COMMIT_SECONDS = 30.0
 
 
 @dataclass
@@ -59,7 +62,7 @@ class ImportPipeline:
                  jobs: int = 1, tags: tuple[str, ...] = (), dry_run: bool = False,
                  max_seconds: float = DEFAULT_MAX_SECONDS,
                  on_prepared: Callable[[Prepared], None] | None = None,
-                 commit_seconds: float | None = None) -> None:
+                 commit_seconds: float | None = COMMIT_SECONDS) -> None:
         self.root = root
         self.store = store
         self._index = index

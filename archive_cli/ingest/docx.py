@@ -124,10 +124,10 @@ def _blocks(container, walk: _Walk, lines: list[str], depth: int = 0) -> None:
         elif isinstance(block, Table) and depth < 5:
             for row in block.rows:
                 seen = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells repeat
+                for cell in row.cells:  # a cell spanning columns comes once per column, as one object
+                    if id(cell) in seen:
                         continue
-                    seen.add(id(cell._tc))
+                    seen.add(id(cell))
                     _blocks(cell, walk, lines, depth + 1)
             lines.append("")
 

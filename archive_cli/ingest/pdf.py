@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import warnings
 
 from ..errors import IngestError
 from ..i18n import _
@@ -22,11 +23,19 @@ def read_pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    from . import legacy
-
     # pypdf logs malformed-PDF repairs, some at ERROR level, to stderr: not for clerks.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    _allow_abbreviated_filters()
+    with warnings.catch_warnings():
+        # pypdf 6 reads the short filter names (/Fl for /FlateDecode) that 2000s PDF writers put
+        # on ordinary streams, with a DeprecationWarning (pypdf 7 refuses them: hence the pin
+        # below 7 in setup.cfg).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _read(data, PdfReader, PdfReadError)
+
+
+def _read(data: bytes, PdfReader, PdfReadError) -> Extracted:
+    from . import legacy
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -86,15 +95,6 @@ def _page_text(page) -> str:
         for part in _COLUMN_GAP.split(line.strip()):
             lines.append(" ".join(part.split()))
     return "\n".join(lines)
-
-
-def _allow_abbreviated_filters() -> None:
-    """pypdf 7 refuses the short filter names (/Fl for /FlateDecode) that 2000s PDF writers put
-    on ordinary streams; it still knows how to decode them. Turn the refusal off (idempotent)."""
-    import pypdf.filters
-
-    if hasattr(pypdf.filters, "_deprecate_inline_image_filters"):
-        pypdf.filters._deprecate_inline_image_filters = lambda **_: None
 
 
 # The same text layers put a space before closing punctuation ("năm ;", "4,9 %").

@@ -70,7 +70,7 @@ def issuer_conditions(issuer: str) -> list:
 #: Long names every clerk reads in their short form, for narrow columns (the full name stays in
 #: the data and in --json).
 _SHORT_FORMS = (("Ủy ban nhân dân", "UBND"), ("Uỷ ban nhân dân", "UBND"), ("Hội đồng nhân dân", "HĐND"),
-                ("Mặt trận Tổ quốc", "MTTQ"))
+                ("Mặt trận Tổ quốc", "MTTQ"), ("thành phố", "TP"))
 
 
 def short_issuer(issuer: str | None) -> str:
