@@ -45,7 +45,7 @@ def search_result(con, result: SearchResult, filters_desc: list[str]) -> None:
         head.append(hit.id, style="cyan")
         head.append("  " + hit_meta(hit), style="dim")
         con.print(head)
-        con.print(Text(one_line(hit.title) or _("(untitled)"), style="bold"))
+        con.print(Text(one_line(_title_of(hit)) or _("(untitled)"), style="bold"))
         if hit.section_headings:
             con.print(Text(_("in: ") + one_line("; ".join(hit.section_headings)), style="magenta"))
         if hit.snippet:
@@ -73,8 +73,14 @@ def hits_table(con, hits: list[Hit]) -> None:
     for col in (_("id"), _("date"), _("type"), _("number"), _("title")):
         table.add_column(col, overflow="fold" if col == _("title") else "ellipsis")
     for h in hits:
-        table.add_row(h.id, h.issued or "", one_line(h.doc_type), one_line(h.number), one_line(h.title))
+        table.add_row(h.id, h.issued or "", one_line(h.doc_type), one_line(h.number), one_line(_title_of(h)))
     con.print(table)
+
+
+def _title_of(hit: Hit) -> str:
+    """A hit's title, with a generic Công văn's subject after it ("Công văn V/v chính sách
+    thuế — về chính sách thuế nhà thầu …"), so two letters on one field read apart."""
+    return " — ".join(x for x in (hit.title, hit.subtitle) if x)
 
 
 def document_header(doc: Document):
@@ -86,7 +92,7 @@ def document_header(doc: Document):
     t.add_column(style="bold")
     t.add_column()
     rows = [
-        (_("Type"), p.doc_type), (_("Number"), p.number), (_("Issuer"), p.issuer),
+        (_("Subject"), p.subtitle), (_("Type"), p.doc_type), (_("Number"), p.number), (_("Issuer"), p.issuer),
         (_("Place"), p.place), (_("Issued"), p.issued), (_("Signer"), " ".join(x for x in (p.signer_title, p.signer) if x) or None),
         (_("Published"), p.published),
         (_("Source"), f"{doc.source.filename} ({doc.source.format}{', ' + doc.source.encoding if doc.source.encoding else ''})"),
@@ -128,8 +134,18 @@ def styled_body(body: str):
 
     from rich.text import Text
 
+    from .closing_marks import closing_marker
+
     out = Text()
+    closing = False
     for line in printable(body).splitlines():
+        marker = closing_marker(line)
+        if marker:
+            closing = marker == "start"
+            continue
+        if closing:
+            out.append(re.sub(r"(\*\*|__)(.+?)\1", r"\2", line) + "\n", style="dim")
+            continue
         m = re.match(r"^(#{1,6})\s+(.*)$", line)
         if m:
             out.append("\n" + m.group(2) + "\n", style=HEADING_STYLES[len(m.group(1)) - 1])
