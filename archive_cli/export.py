@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import replace
 
 from .model import Document, Section
+from .closing_marks import closing_marker
 from .store import document_to_text
 
 FORMATS = ("txt", "md", "json")
@@ -35,6 +36,8 @@ def header_lines(doc: Document) -> list[str]:
     if p.title:
         lines.append("")
         lines.append(p.title)
+    if p.subtitle:
+        lines.append(f"({p.subtitle})")  # a generic Công văn's subject, under its V/v line
     return lines
 
 
@@ -63,7 +66,15 @@ def plain_body(body: str) -> str:
     """The body without Markdown syntax: heading marks and emphasis removed, numbering kept."""
     out: list[str] = []
     pending_number: str | None = None
+    skip_blank = False
     for raw in body.splitlines():
+        if closing_marker(raw):
+            skip_blank = True  # the closing block's markers are Markdown comments, not text
+            continue
+        if skip_blank and not raw.strip():
+            skip_blank = False
+            continue
+        skip_blank = False
         is_heading = bool(_MD_HEADING.match(raw))
         line = _MD_EMPH.sub(r"\2", _MD_HEADING.sub("", raw)).rstrip()
         if pending_number is not None:

@@ -67,7 +67,7 @@ def reindex(store: Store, index: SearchIndex) -> tuple[int, list[Problem]]:
 MAX_SCAN = 1 << 20
 
 #: Stored fields a check compares with the store's front matter.
-COMPARED = ("title", "doc_type", "number", "issuer", "issued")
+COMPARED = ("title", "subtitle", "doc_type", "number", "issuer", "issued")
 
 
 def _indexed_fields(meta: dict) -> dict[str, str]:

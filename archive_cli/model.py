@@ -108,6 +108,8 @@ class ParsedDocument:
     place: str | None = None
     issued: str | None = None
     title: str | None = None
+    title_source: str | None = None  # where the title came from: document, portal, heading, first_line
+    subtitle: str | None = None  # the subject of a Công văn whose V/v line is generic
     signer: str | None = None
     signer_title: str | None = None  # authority and office, e.g. "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"
     recipients: list[str] = field(default_factory=list)
@@ -118,12 +120,16 @@ class ParsedDocument:
     body: str = ""
     preamble: str = ""
     sections: list[Section] = field(default_factory=list)
+    #: The closing block(s): place and date, Nơi nhận, authority, office and signer. They stand in
+    #: the body between closing markers (:mod:`archive_cli.closing_marks`), in
+    #: their place, and belong to no section.
+    closing: str = ""
     references: list[Reference] = field(default_factory=list)
 
 
 #: Metadata fields kept in the store's front matter, in display order.
 META_FIELDS = (
-    "doc_type", "number", "issuer", "place", "issued", "title", "signer", "signer_title",
+    "doc_type", "number", "issuer", "place", "issued", "title", "title_source", "subtitle", "signer", "signer_title",
     "recipients", "urgency", "secrecy", "published", "language",
 )
 
@@ -154,5 +160,6 @@ class Document:
         d["references"] = [r.to_dict() for r in p.references]
         d["preamble"] = p.preamble
         d["sections"] = [s.to_dict() for s in p.sections]
+        d["closing"] = p.closing
         d["body"] = p.body
         return d

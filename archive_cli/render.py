@@ -81,7 +81,7 @@ def search_result(con, result: SearchResult) -> None:
     width = max(con.width - len(INDENT), 20)
     for i, hit in enumerate(result.hits, result.first):
         number = f"{i}.".ljust(len(INDENT))
-        title = Text(one_line(hit.title) or _("(untitled)"), style="bold")
+        title = Text(one_line(_title_of(hit)) or _("(untitled)"), style="bold")
         for j, line in enumerate(_clip(con, title, width, 2)):
             con.print(Text(number if j == 0 else INDENT, style="bold") + line)
         # the id last, never cut off: the meta text gives way
@@ -111,7 +111,7 @@ def search_result_plain(result: SearchResult) -> str:
     """The same page for a pipe: no colour, no wrapping, one field per line."""
     out = []
     for i, hit in enumerate(result.hits, result.first):
-        out.append(f"{i}. {one_line(hit.title) or _('(untitled)')}")
+        out.append(f"{i}. {one_line(_title_of(hit)) or _('(untitled)')}")
         out.append(INDENT + " · ".join(x for x in (hit_meta(hit), hit.id) if x))
         if hit.sections:
             out.append(INDENT + _("in: ") + kinds_label(hit.sections))
@@ -177,7 +177,7 @@ def hits_table(con, hits: list[Hit], first: int = 1):
 def _without_type(hit: Hit) -> str:
     """The title without the type word it starts with ("Quyết định Về việc …" → "Về việc …"):
     in a narrow row the number column already says the type."""
-    title, kind = hit.title or "", hit.doc_type or ""
+    title, kind = _title_of(hit), hit.doc_type or ""
     if kind and title[:len(kind)].lower() == kind.lower() and title[len(kind):len(kind) + 1] == " ":
         rest = title[len(kind):].strip()
         return rest[:1].upper() + rest[1:] if rest else title
@@ -193,6 +193,12 @@ def hits_tsv(hits: list[Hit]) -> str:
     return "".join("\t".join(tsv_field(getattr(h, c)) for c in TSV_COLUMNS) + "\n" for h in hits)
 
 
+def _title_of(hit: Hit) -> str:
+    """A hit's title, with a generic Công văn's subject after it ("Công văn V/v chính sách
+    thuế — về chính sách thuế nhà thầu …"), so two letters on one field read apart."""
+    return " — ".join(x for x in (hit.title, hit.subtitle) if x)
+
+
 def document_header(doc: Document):
     from rich.panel import Panel
     from rich.table import Table
@@ -202,7 +208,7 @@ def document_header(doc: Document):
     t.add_column(style="bold")
     t.add_column()
     rows = [
-        (_("Type"), p.doc_type), (_("Number"), p.number), (_("Issuer"), p.issuer),
+        (_("Subject"), p.subtitle), (_("Type"), p.doc_type), (_("Number"), p.number), (_("Issuer"), p.issuer),
         (_("Place"), p.place), (_("Issued"), display_date(p.issued)),
         (_("Signer"), " ".join(x for x in (p.signer_title, p.signer) if x) or None),
         (_("Recipients"), "; ".join(r.strip(" -–;.") for r in p.recipients if r.strip(" -–;.")) or None),
@@ -246,8 +252,18 @@ def styled_body(body: str):
 
     from rich.text import Text
 
+    from .closing_marks import closing_marker
+
     out = Text()
+    closing = False
     for line in printable(body).splitlines():
+        marker = closing_marker(line)
+        if marker:
+            closing = marker == "start"
+            continue
+        if closing:
+            out.append(re.sub(r"(\*\*|__)(.+?)\1", r"\2", line) + "\n", style="dim")
+            continue
         m = re.match(r"^(#{1,6})\s+(.*)$", line)
         if m:
             out.append("\n" + m.group(2) + "\n", style=HEADING_STYLES[len(m.group(1)) - 1])

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive_cli.parse import _parse, from_store, outline_from_markdown, parse
+from archive_cli.closing_marks import closing_marker
 from archive_cli.model import Section
 
 # Lines that exercise the rules: headings of every level, markers, closing blocks, Markdown noise.
@@ -74,9 +75,20 @@ def test_section_tree_covers_body_without_loss_or_duplication(text, markdown):
     nodes = [n for s in d.sections for n in s.walk()]
     assert len(nodes) == len(_heading_lines(d.body))
     # Preamble plus every node's own text, in order, is the body minus its heading lines.
+    # The closing block (between its markers) is no section's text: it is ``closing``.
     rebuilt = _words(d.preamble) + [w for n in nodes for w in _words(n.text)]
-    heading_free = [ln for ln in d.body.splitlines() if ln not in set(_heading_lines(d.body))]
-    assert rebuilt == _words("\n".join(heading_free))
+    headings = set(_heading_lines(d.body))
+    outside, inside, closing = [], [], False
+    for ln in d.body.splitlines():
+        marker = closing_marker(ln)
+        if marker:
+            closing = marker == "start"
+        elif ln in headings:
+            closing = False
+        else:
+            (inside if closing else outside).append(ln)
+    assert rebuilt == _words("\n".join(outside))
+    assert _words(d.closing) == _words("\n".join(inside))
 
 
 @_FAST

@@ -122,7 +122,7 @@ def test_tvpl_markdown_cleaning_and_joining():
     assert not any("Văn bản liên quan" in t or "THƯ VIỆN" in t for t in texts)
     d = parse(md, markdown=True)
     assert (d.number, d.issued, d.issuer) == ("12/KH-UBND", "2025-11-19", "Ủy ban nhân dân tỉnh Lai Châu")
-    assert d.title == "Kế hoạch TRIỂN KHAI THI HÀNH LUẬT TRÊN ĐỊA BÀN TỈNH"
+    assert d.title == "Kế hoạch triển khai thi hành luật trên địa bàn tỉnh"
     assert [(s.number, s.kind) for s in d.sections] == [("I", "purpose")]
 
 
@@ -173,7 +173,10 @@ def test_urgency_secrecy_and_closing_blocks_are_not_sections():
     assert (d.urgency, d.secrecy, d.doc_type) == ("Hỏa tốc", "Mật", "Công điện")
     assert d.signer == "Lê Văn Lương" and d.recipients == ["Như trên", "Lưu: VT"]
     assert [s.number for s in d.sections] == ["1"]
-    assert "Nơi nhận" in d.sections[0].text  # closing text stays text, never a heading
+    # The closing block is its own part: no section's text, never a heading, kept in the body.
+    assert d.sections[0].text == "Triển khai ngay."
+    assert d.closing.startswith("Nơi nhận:") and d.closing.endswith("Lê Văn Lương")
+    assert "Nơi nhận:" in d.body
     assert not any(n.heading.startswith(("Nơi nhận", "KT.", "PHÓ")) for s in d.sections for n in s.walk())
 
 

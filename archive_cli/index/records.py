@@ -71,13 +71,15 @@ class IndexRecord:
     #: them, so a result list can tell which sections matched without parsing the document;
     #: "" when the body's headings do not line up with the sections.
     outline: str = ""
+    #: a generic Công văn's subject (issue 18), shown beside the title in result lists
+    subtitle: str = ""
 
     @property
     def stored(self) -> dict[str, str]:
         """The fields a hit carries back."""
         return {"id": self.id, "stamp": self.stamp, "title": self.title, "doc_type": self.doc_type,
                 "number": self.number, "issuer": self.issuer, "issued": self.issued,
-                "sha256": self.sha256, "outline": self.outline}
+                "sha256": self.sha256, "outline": self.outline, "subtitle": self.subtitle}
 
 
 def _section_words(section: Section) -> list[str]:
@@ -93,11 +95,14 @@ def passages_of(doc: Document) -> list[Passage]:
     """Title, head lines (type, number, issuer), preamble, then one passage per top-level
     section with its kind ("other" for kinds a search cannot be limited to)."""
     p = doc.parsed
-    out = [Passage(TITLE, " ".join(tokens(p.title or "")))]
+    # A generic Công văn's subject is found as its title is ("V/v chính sách thuế" + what about).
+    out = [Passage(TITLE, " ".join(tokens(" ".join(x for x in (p.title, p.subtitle) if x))))]
     out += [Passage(HEAD, " ".join(tokens(v))) for v in (p.doc_type, p.number, p.issuer) if v]
     out.append(Passage(PREAMBLE, " ".join(tokens(p.preamble))))
     for s in p.sections:
         out.append(Passage(s.kind if s.kind in SECTION_KINDS else OTHER, " ".join(_section_words(s))))
+    # The closing block (signer, recipients) is searchable, but lies in no section.
+    out.append(Passage(OTHER, " ".join(tokens(p.closing))))
     return [x for x in out if x.text]
 
 
@@ -142,4 +147,5 @@ def record_for(doc: Document, stamp: str) -> IndexRecord:
         kinds=tuple(k for k in SECTION_KINDS if any(s.kind == k for s in p.sections)),
         passages=passages_of(doc),
         outline=outline_of(doc),
+        subtitle=p.subtitle or "",
     )

@@ -23,10 +23,10 @@ from ..model import META_FIELDS, ParsedDocument, Reference, Section
 from ..text.normalize import fix_lookalikes, nfc
 from .clean import clean
 from .metadata import extract
-from .outline import outline_from_markdown, render_body
+from .outline import closing_from_markdown, outline_from_markdown, render_body
 from .references import find_references
 
-__all__ = ["parse", "from_store", "outline_from_markdown", "find_references"]
+__all__ = ["parse", "from_store", "outline_from_markdown", "closing_from_markdown", "find_references"]
 
 
 def _hint_date(value: Any) -> str | None:
@@ -77,10 +77,11 @@ def _parse(text: str, markdown: bool) -> ParsedDocument:
     preamble, sections = outline_from_markdown(body)
     return ParsedDocument(
         doc_type=meta.doc_type, number=meta.number, issuer=meta.issuer, place=meta.place,
-        issued=meta.issued, title=meta.title, signer=meta.signer, signer_title=meta.signer_title,
+        issued=meta.issued, title=meta.title, title_source=meta.title_source,
+        subtitle=meta.subtitle, signer=meta.signer, signer_title=meta.signer_title,
         recipients=meta.recipients, urgency=meta.urgency, secrecy=meta.secrecy,
         published=meta.published, language=meta.language, body=body, preamble=preamble,
-        sections=sections, references=find_references(body, exclude=meta.number),
+        sections=sections, closing=closing_from_markdown(body), references=find_references(body, exclude=meta.number),
     )
 
 
@@ -108,7 +109,7 @@ def from_store(meta: dict[str, Any], body: str) -> ParsedDocument:
     """Metadata from the front matter; outline and references re-read from the body."""
     preamble, sections = outline_from_markdown(body)
     number = meta.get("number") if isinstance(meta.get("number"), str) else None
-    doc = ParsedDocument(body=body, preamble=preamble, sections=sections,
+    doc = ParsedDocument(body=body, preamble=preamble, sections=sections, closing=closing_from_markdown(body),
                          references=find_references(body, exclude=number))
     return _apply_hints(doc, meta)
 

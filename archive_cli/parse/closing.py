@@ -1,6 +1,6 @@
 """Closing blocks: the Nơi nhận list and the signature (authority, office, signer's name).
 
-A closing zone opens at "Nơi nhận", at an authority prefix (TM., KT., TL., TUQ., Q., and the Party's
+A closing zone opens at a closing place-and-date line, at "Nơi nhận", at an authority prefix (TM., KT., TL., TUQ., Q., and the Party's
 T/M, K/T, T/L), at a "(Đã ký) Name" line, or at an office line directly above a name; it runs
 over recipient items, office lines, the name and seal notes. Closing zones are never sections.
 Two-column layouts (recipients left, signature right) are read cell by cell; when the columns
@@ -12,7 +12,7 @@ import re
 
 from .clean import Block
 from .names import looks_like_person, person_case
-from .patterns import HEADING_START_RE, TYPE_LINE_RE, is_caps
+from .patterns import HEADING_START_RE, PLACE_DATE_RE, TYPE_LINE_RE, is_caps
 
 _AUTH_RE = re.compile(r"^(?:(?i:t\s*/\s*m|k\s*/\s*t|t\s*/\s*l)\s*\.?|(?i:tm|kt|tl|tuq)\s*[./]|"
                       r"(?:TM|KT|TL|TUQ|Q)\s*\.?(?=\s+[A-ZĐÀ-Ỹ]{2})|Q\s*\.|FOR\s+THE|ON\s+BEHALF)\s*\S")
@@ -54,12 +54,14 @@ def closing_ranges(blocks: list[Block], start: int) -> list[tuple[int, int]]:
         t = blocks[i].text.strip()
         opens = (_RECIP_RE.match(t) or _AUTH_RE.match(t) or _signed_name(t)
                  or (_is_office(t) and is_caps(t) and i + 1 < n and
-                     (looks_like_person(blocks[i + 1].text) or _SIGNED_RE.match(blocks[i + 1].text.strip()))))
+                     (looks_like_person(blocks[i + 1].text) or _SIGNED_RE.match(blocks[i + 1].text.strip())))
+                 or _closing_place_date(blocks, i))
         if opens:
             j = i + 1
             while j < n and j - i < 40:
                 u = blocks[j].text.strip()
                 if (u.startswith(("-", "+", "•", ".")) or _RECIP_RE.match(u) or _AUTH_RE.match(u) or _is_office(u)
+                        or _closing_place_date(blocks, j)
                         or (is_caps(u) and len(u) < 80 and not HEADING_START_RE.match(u) and not TYPE_LINE_RE.match(u))
                         or looks_like_person(_RANK_RE.sub("", u)) or _SIGNED_RE.match(u) or _signed_name(u)
                         or blocks[j].col == 1 or (len(u) < 60 and u[:1].islower())):
@@ -71,6 +73,27 @@ def closing_ranges(blocks: list[Block], start: int) -> list[tuple[int, int]]:
             continue
         i += 1
     return out
+
+
+def _opens_signature(t: str) -> bool:
+    t = t.strip().strip("*").strip()
+    return bool(_RECIP_RE.match(t) or _AUTH_RE.match(t) or _is_office(t) or _signed_name(t) or _SIGNED_RE.match(t)
+                or looks_like_person(_RANK_RE.sub("", t)))
+
+
+def _closing_place_date(blocks: list[Block], i: int) -> bool:
+    """A place-and-date line that closes the document ("Hà Nội, ngày 15 tháng 3 năm 2024" above
+    the signature, as reports, speeches and older texts print it): short, the whole line, and
+    followed by a signature line or by the end of the text."""
+    t = blocks[i].text
+    if len(t) >= 100 or not ("ngày" in t or "Ngày" in t or "NGÀY" in t):
+        return False  # cheap test first: this runs on every block of the body
+    t = t.strip().strip("*_").strip()
+    m = PLACE_DATE_RE.search(t)
+    if not m or m.start() > 2 or len(t) - m.end() > 3:
+        return False
+    nxt = [b.text for b in blocks[i + 1:i + 4]]
+    return not nxt or any(_opens_signature(x) for x in nxt)
 
 
 # "… (để phối hợp); Nguyễn Đồng Tiến": two columns run together, the name is the last part.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .clean import Block, Cleaned
 from .closing import closing_ranges, signature
 from .names import looks_like_person, org_case
+from .title import fallback_title, informal_type, page_heading, subject_of, tidy_case
 from .patterns import (DATE_LONG_RE, DATE_NUM_RE, HEAD_TYPES, NUMBER_LINE_RE, PLACE_DATE_NOCOMMA_RE, PLACE_DATE_RE,
                        HEADING_START_RE, TYPE_LINE_RE, TYPE_NAMES, canon_number, date_from_match, find_date,
                        is_caps, symbol_issuer, symbol_type)
@@ -28,6 +29,8 @@ class Meta:
     place: str | None = None
     issued: str | None = None
     title: str | None = None
+    title_source: str | None = None  # document, portal, heading, first_line (see .title)
+    subtitle: str | None = None  # a generic Công văn's subject
     signer: str | None = None
     signer_title: str | None = None
     recipients: list[str] = field(default_factory=list)
@@ -108,6 +111,21 @@ _EN_NUMBER_RE = re.compile(r"^(?:[A-Z][a-z]+\s+)?(?:No\.?|Number|Ref\.?)\s*:?\s*
 _NUMBER_START_RE = re.compile(r"^\W*S[ốỐ]\s*(?:hiệu\s*)?:")
 
 
+_NUMBER_OPEN_RE = re.compile(r"^\W*S[ốỐ]\s*:?\s*\d")
+_ENDS_TYPE_RE = re.compile(r"(?:" + "|".join(sorted(TYPE_NAMES, key=len, reverse=True)) + r"|số|và)\W*$", re.I)
+
+
+def _own_number_line(blocks: list[Block], type_idx: int, num_idx: int) -> bool:
+    """A line opening with "Số 120/2000/TTLT-… ngày …" a few lines under the type line (legacy title
+    blocks: type / issuer / number and date) is the document's own number; the same line after a
+    title ending "… THỰC HIỆN CHỈ THỊ" cites the document being carried out."""
+    if num_idx - type_idx > 3 or not _NUMBER_OPEN_RE.match(blocks[num_idx].text):
+        return False
+    prev = blocks[num_idx - 1].text.strip()
+    # Between the type line and the number only the issuer's name: short, no number, no date.
+    return num_idx - 1 == type_idx or not (_ENDS_TYPE_RE.search(prev) or re.search(r"\d", prev) or len(prev) > 120)
+
+
 def _motto_line(text: str) -> bool:
     """The motto as a header line ("Độc lập - Tự do - Hạnh phúc", possibly run together with the
     quốc hiệu), not quoted in prose ("Tiêu ngữ: …")."""
@@ -124,8 +142,14 @@ def _number(blocks: list[Block], end: int) -> tuple[str | None, int | None]:
         em = _EN_NUMBER_RE.search(t)
         if em:
             return canon_number(em.group("n")), i
-        if re.fullmatch(r"S[ốố]\s*(?:hiệu)?\s*:?", t) and i + 1 < len(blocks):
+        if re.fullmatch(r"S[ốỐ]\s*(?:hiệu|HIỆU)?\s*:?", t) and i + 1 < len(blocks):
+            # "SỐ:" in one table cell, the number in the next, sometimes split again ("40" |
+            # "/2000/TT/BTC"): the cells are read as one line.
             t = "Số: " + blocks[i + 1].text
+            if i + 2 < len(blocks) and re.fullmatch(r"\d{1,5}\s*[-/–]?", blocks[i + 1].text.strip()):
+                t += " " + blocks[i + 2].text
+        elif t.startswith("số") and re.match(r"số\s*:?\s*\d", t):
+            t = "S" + t[1:]  # a transcript that lost the capitals
         if len(t) > 500:
             continue  # a paragraph, not the Số line
         m = NUMBER_LINE_RE.search(t)
@@ -145,6 +169,8 @@ _ISSUED_EN_RE = re.compile(r"^(?:Issued|Dated?|Date of issue|Adopted|Signed)(?:\
 def _place_date(blocks: list[Block], end: int) -> tuple[str | None, str | None]:
     for i in range(min(end + 3, len(blocks))):
         t = blocks[i].text
+        if re.search(r",\s*ngày\s*\d{1,2}\s*$", t, re.I) and i + 2 < len(blocks):
+            t = " ".join(b.text for b in blocks[i:i + 3])  # "Hà nội, ngày 14" | "tháng 7" | "năm 1998"
         m = (PLACE_DATE_RE.search(t) or PLACE_DATE_NOCOMMA_RE.match(t)) if len(t) <= 300 else None  # header lines are short
         if m:
             place = _clean_place(m.group("place"))
@@ -261,6 +287,15 @@ def _title(blocks: list[Block], idx: int, doc_type: str, rest: str) -> tuple[str
         if _TITLE_STOP_RE.match(t) or HEADING_START_RE.match(t) or _QH_RE.search(t):
             break
         if NUMBER_LINE_RE.match(t) or PLACE_DATE_RE.search(t):
+            nxt = blocks[j + 1].text.strip() if j + 1 < len(blocks) else ""
+            if NUMBER_LINE_RE.match(t) and parts and re.match(r"(?:Về|về|VỀ|V/v)\s", nxt):
+                # Legacy title blocks: type / issuer / "Số … ngày …" / "Về việc …": the trích yếu
+                # is the "Về" line; what stood between the type and the number named the issuer.
+                q = "liên tịch" if parts[0].lower().startswith("liên tịch") and "liên tịch" not in doc_type.lower() else ""
+                parts, total, rest = [], 0, ""
+                doc_type = f"{doc_type} {q}".strip()
+                j += 1
+                continue
             break
         if parts and len(t) < 90 and _AUTHORITY_LINE_RE.match(t.upper()) and not re.search(r"(,|\bVÀ|\bCỦA)$", parts[-1]):
             break
@@ -397,11 +432,17 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     has_qh = any(len(b.text) < 150 and (_QH_LINE_RE.match(b.text) or _motto_line(b.text)) for b in blocks[:40])
     doc_type, type_idx, rest = _type_line(blocks, end, anchored=num_idx is not None or has_qh)
     if num_idx is not None and type_idx is not None and num_idx > type_idx and not _NUMBER_START_RE.match(
-            blocks[num_idx].text):
+            blocks[num_idx].text) and not _own_number_line(blocks, type_idx, num_idx):
         # The Số line precedes the type line; "… SỐ 04/1998/QH10 NGÀY …" inside a title cites
         # another text (the document's own number may follow "CỦA CHÍNH PHỦ SỐ …", read below).
         meta.number, num_idx = None, None
     meta.type_index = type_idx
+    if num_idx is not None and not meta.issued:
+        # "Số 120/2000/TTLT-BTC-BCN-TCHQ ngày 25 tháng 12 năm 2000": number and date on one line.
+        t = blocks[num_idx].text
+        m = re.search(r"\d[^\s,;]*\s*,?\s*(?:ngày|NGÀY)\s+(?=\d)", t)
+        if m and len(t) < 200:
+            meta.issued = find_date(t[m.end() - len("ngày "):].replace("NGÀY", "ngày"))
     if doc_type:
         head = _title_head(blocks[type_idx].text, doc_type)  # type: ignore[index]
         meta.title, meta.title_end = _title(blocks, type_idx, head, rest)  # type: ignore[arg-type]
@@ -456,18 +497,33 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
         elif meta.number and "/" in meta.number:
             doc_type = "Công văn"  # a state công văn has no type abbreviation (NĐ 30, PL III)
     meta.doc_type = doc_type
+    if meta.title:
+        meta.title_source = "document"
+    vv_idx = None
     if doc_type and not meta.title:
-        vv = next((b.text for b in blocks[:end + 3] if b.text.lower().startswith("v/v")), None)
-        if vv is None and num_idx is not None:
-            vv = next((b.text for b in blocks[num_idx + 1:num_idx + 3]
-                       if b.text.startswith(("Về ", "về ")) and not PLACE_DATE_RE.search(b.text)), None)
-        if vv:
-            meta.title = f"{doc_type} {vv.strip()}"
+        vv_idx = next((i for i, b in enumerate(blocks[:end + 3]) if b.text.lower().startswith("v/v")), None)
+        if vv_idx is None and num_idx is not None:
+            vv_idx = next((i for i in range(num_idx + 1, min(num_idx + 3, len(blocks)))
+                           if blocks[i].text.startswith(("Về ", "về ")) and not PLACE_DATE_RE.search(blocks[i].text)),
+                          None)
+        if vv_idx is not None:
+            meta.title, meta.title_source = f"{doc_type} {blocks[vv_idx].text.strip()}", "document"
         elif cleaned.caption:
             m = re.match(r"^\S+(?:\s\S+)?\s+\S*\d\S*\s+(?:năm \d{4}\s+|ngày \S+\s+)?(?P<s>.*?)(?:\s+do\s+.*ban hành)?$",
                          cleaned.caption)
             if m and m.group("s"):
-                meta.title = f"{doc_type} {m.group('s')}"
+                meta.title, meta.title_source = f"{doc_type} {m.group('s')}", "portal"
+    if not meta.title:
+        meta.title, meta.title_source = fallback_title(blocks, page_heading(full_text) if cleaned.tvpl is not None else None)
+        if meta.title and not meta.doc_type and meta.number is None:
+            meta.doc_type = informal_type(meta.title)
+    if meta.title:
+        meta.title = tidy_case(meta.title, _head_of(meta.title))
+    if meta.doc_type == "Công văn" and meta.title and meta.title_source == "document":
+        after = (vv_idx + 1) if vv_idx is not None else (meta.title_end or end)
+        subject, _src = subject_of(meta.title[len("Công văn"):].strip(), cleaned.caption, blocks[after:])
+        if subject:
+            meta.subtitle = tidy_case(subject)
     meta.urgency, meta.secrecy = _flags(blocks, end)
     body_start = meta.title_end or end
     if type_idx is None and num_idx is None and not has_qh:
@@ -486,13 +542,27 @@ def extract(cleaned: Cleaned, full_text: str) -> Meta:
     return meta
 
 
+_HEADS = sorted({t for t in TYPE_NAMES} | {k[:1] + k[1:].lower() for k in HEAD_TYPES if k}, key=len, reverse=True)
+
+
+def _head_of(title: str) -> str:
+    """The type words a title starts with ("Thông tư liên tịch", "Quyết định"), or ""."""
+    for h in _HEADS:
+        if title.startswith(h + " "):
+            rest = title[len(h) + 1:]
+            if rest.lower().startswith("liên tịch ") and "liên tịch" not in h:
+                return h + " " + rest[:len("liên tịch")]
+            return h + " "
+    return ""
+
+
 def _symbol_part(number: str) -> str:
     """``304/2025/NĐ-CP`` → ``NĐ-CP``; ``24-HD/BTGTW`` → ``HD/BTGTW``."""
     m = re.match(r"^\d+(?:\.\d+)?\s*(?:/\s*\d{4}\s*/|[-/])\s*(.*)$", number)
     return m.group(1) if m else number
 
 
-_TITLE_NUMBER_RE = re.compile(r"^(?:của\s+[^,;]{3,60}?\s+)?(?:số|Số|SỐ)\s*:?\s*(?P<n>\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?"
+_TITLE_NUMBER_RE = re.compile(r"^(?:liên\s+tịch\s+)?(?:của\s+[^,;]{3,60}?\s+)?(?:số|Số|SỐ)\s*:?\s*(?P<n>\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?"
                               r"[A-ZĐ][\wĐđ]*(?:\s*[-/]\s*[A-ZĐ][\wĐđ]*)*)(?:\s*,?\s*ngày\s+(?P<d>\d{1,2}\s+tháng"
                               r"\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}))?", re.I)
 _ANNEX_RE = re.compile(r"\(?\s*(?:Ban hành )?[Kk]èm theo\s+(?P<t>[^\d(]{3,30}?)\s+(?:số\s*:?\s*)?(?P<n>\d{1,5}\s*/\s*"

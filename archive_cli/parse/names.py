@@ -50,6 +50,10 @@ _ACRONYM_RE = re.compile(r"[^aăâeêioôơuưyàáảãạằắẳẵặầấ
 
 _ACRONYMS = {"UBND", "HĐND", "BQL", "KCN", "TP", "MTTQ", "TW", "BCH", "BTV", "CP", "THPT", "THCS", "KBNN", "NHNN",
              "BHXH", "UBMTTQ", "TNCS", "HTX", "CA", "QĐ", "VPCP"}
+#: Public views of the tables above, for the casing lexicon builder (tools/build_casing.py).
+ORG_PHRASES: tuple[str, ...] = tuple(_PHRASES)
+ACRONYMS: frozenset[str] = frozenset(_ACRONYMS)
+HEAD_NOUNS: frozenset[str] = frozenset(_HEADS)
 
 
 def org_case(text: str) -> str:

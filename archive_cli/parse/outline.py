@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..closing_marks import MARKER_RE, CLOSING_END, CLOSING_START, closing_marker
 from ..model import Section
 from .clean import Block
 from .kinds import section_kind
@@ -184,8 +185,8 @@ def _align_lists(blocks: list[Block], heads: list[_Heading | None], eligible: li
 
 def _escape(par: str) -> str:
     # A paragraph must never read back as a heading, nor open a code fence that would hide the
-    # headings after it.
-    if par.startswith(("#", "```", "~~~")):
+    # headings after it, nor pass for a closing marker.
+    if par.startswith(("#", "```", "~~~")) or MARKER_RE.match(par):
         return "\\" + par
     return par
 
@@ -198,6 +199,8 @@ def render_body(blocks: list[Block], *, closing: list[tuple[int, int]], body_sta
     for a, b in closing:
         in_closing.update(range(a, b))
         reset_after.add(b)
+    starts = {a for a, b in closing if b > a}
+    ends = {b for a, b in closing if b > a}
     out: list[str] = []
     stack: list[int] = []
     n = len(blocks)
@@ -207,6 +210,10 @@ def render_body(blocks: list[Block], *, closing: list[tuple[int, int]], body_sta
     i = 0
     while i < n:
         blk = blocks[i]
+        if i in ends:
+            out.append(CLOSING_END)
+        if i in starts:
+            out.append(CLOSING_START)
         if i in reset_after:
             stack = []
         h = heads[i]
@@ -245,6 +252,8 @@ def render_body(blocks: list[Block], *, closing: list[tuple[int, int]], body_sta
         if h.rest:
             out.append(_escape(h.rest))
         i = j
+    if n in ends:
+        out.append(CLOSING_END)
     return "\n\n".join(x for x in out if x) + "\n"
 
 
@@ -279,18 +288,50 @@ def _level_of(number: str | None) -> str:
     return "roman" if re.fullmatch(r"[IVXLCDM]+", number) else "md"
 
 
+def _read_lines(body: str):
+    """Each body line with what it is: (line, heading match or None, in a closing block?).
+    Closing markers are left out; a heading ends a closing block whose end marker a person
+    edited away; nothing inside a code fence is a heading or a marker."""
+    in_fence = False
+    in_closing = False
+    for line in body.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        marker = None if in_fence else closing_marker(line)
+        if marker:
+            in_closing = marker == "start"
+            yield line, None, None  # a marker: neither text nor closing
+            continue
+        m = None if in_fence else _MD_HEADING_RE.match(line)
+        if m:
+            in_closing = False
+        yield line, m, in_closing
+
+
+def closing_from_markdown(body: str) -> str:
+    """The text of the body's closing blocks (between the closing markers), in order."""
+    parts: list[list[str]] = []
+    was_inside = False
+    for line, _m, inside in _read_lines(body):
+        if inside and not was_inside:
+            parts.append([])
+        if inside:
+            parts[-1].append(line)
+        was_inside = bool(inside)
+    return "\n\n".join(t for t in ("\n".join(p).strip() for p in parts) if t)
+
+
 def outline_from_markdown(body: str) -> tuple[str, list[Section]]:
-    """(preamble, section tree) of a Markdown body; ATX headings only (one ``#`` per depth)."""
+    """(preamble, section tree) of a Markdown body; ATX headings only (one ``#`` per depth).
+    The closing block belongs to no section (see :func:`closing_from_markdown`)."""
     preamble: list[str] = []
     roots: list[Section] = []
     stack: list[tuple[int, Section]] = []
     texts: dict[int, list[str]] = {}
     current: list[str] = preamble
-    in_fence = False
-    for line in body.splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        m = None if in_fence else _MD_HEADING_RE.match(line)
+    for line, m, inside in _read_lines(body):
+        if inside is None or inside:
+            continue
         if not m:
             current.append(line)
             continue

@@ -22,16 +22,18 @@ class Hit:
     snippet: str = ""
     spans: list[tuple[int, int]] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
+    subtitle: str | None = None  # a generic Công văn's subject
 
     @classmethod
     def from_fields(cls, doc_id: str, score: float, f: dict) -> Hit:
         return cls(id=doc_id, score=score, title=f.get("title") or None,
                    doc_type=f.get("doc_type") or None, number=f.get("number") or None,
-                   issuer=f.get("issuer") or None, issued=f.get("issued") or None)
+                   issuer=f.get("issuer") or None, issued=f.get("issued") or None,
+                   subtitle=f.get("subtitle") or None)
 
     def to_dict(self, with_score: bool = True) -> dict:
-        d = {"id": self.id, "title": self.title, "doc_type": self.doc_type, "number": self.number,
-             "issuer": self.issuer, "issued": self.issued}
+        d = {"id": self.id, "title": self.title, "subtitle": self.subtitle, "doc_type": self.doc_type,
+             "number": self.number, "issuer": self.issuer, "issued": self.issued}
         if with_score:
             d.update(score=round(self.score, 4), sections=self.sections, snippet=self.snippet,
                      terms=self.terms)
