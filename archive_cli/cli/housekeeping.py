@@ -82,7 +82,7 @@ def check(ctx, repair, as_json):
 @json_option
 @pass_context
 def stats(ctx, as_json):
-    """Counts by type, issuer and year; archive and index size.
+    """Counts by type, issuer and year; documents read with OCR; archive and index size.
 
     \b
     Example:
@@ -98,6 +98,8 @@ def stats(ctx, as_json):
 
     con = console()
     con.print(_("{n} documents in {path}").format(n=s["documents"], path=s["path"]))
+    if s.get("ocr_documents"):
+        con.print(_("{n} read from scans with OCR").format(n=s["ocr_documents"]))
     con.print(_("archive {a:.1f} MB, index {i:.1f} MB").format(a=s["archive_bytes"] / 1e6, i=s["index_bytes"] / 1e6))
     for title, key in ((_("type"), "by_type"), (_("year"), "by_year"), (_("issuer"), "by_issuer")):
         t = Table(show_edge=False, header_style="bold")

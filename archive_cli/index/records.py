@@ -71,13 +71,14 @@ class IndexRecord:
     #: them, so a result list can tell which sections matched without parsing the document;
     #: "" when the body's headings do not line up with the sections.
     outline: str = ""
+    ocr: bool = False  # its text was read with OCR (stats counts these)
 
     @property
     def stored(self) -> dict[str, str]:
         """The fields a hit carries back."""
         return {"id": self.id, "stamp": self.stamp, "title": self.title, "doc_type": self.doc_type,
                 "number": self.number, "issuer": self.issuer, "issued": self.issued,
-                "sha256": self.sha256, "outline": self.outline}
+                "sha256": self.sha256, "outline": self.outline, "ocr": "1" if self.ocr else ""}
 
 
 def _section_words(section: Section) -> list[str]:
@@ -142,4 +143,5 @@ def record_for(doc: Document, stamp: str) -> IndexRecord:
         kinds=tuple(k for k in SECTION_KINDS if any(s.kind == k for s in p.sections)),
         passages=passages_of(doc),
         outline=outline_of(doc),
+        ocr=bool(doc.source.ocr),
     )
