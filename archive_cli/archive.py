@@ -114,7 +114,9 @@ class Archive:
                      on_prepared: Callable[[Prepared], None] | None = None,
                      literal: Iterable[str | Path] = (),
                      on_total: Callable[[int], None] | None = None,
-                     commit_seconds: float | None = None) -> Iterator[ImportResult]:
+                     commit_seconds: float | None = None,
+                     ocr: str = "auto",
+                     on_page: Callable[[str, int, int], None] | None = None) -> Iterator[ImportResult]:
         """Import files, folders (recursive) and globs; one result per file, in input order.
 
         ``jobs > 1`` reads and parses in worker processes; as with any use of multiprocessing,
@@ -122,8 +124,16 @@ class Archive:
         also commits a batch that old (default 30 s), so that results come within that time and
         an interrupted import keeps what it read (a person watching: 2 s).
 
+        ``ocr`` (auto, always, never) says which pages are read with OCR: auto those without a
+        usable text layer. ``on_page(path, done, total)`` follows OCR page by page (for files
+        read in this process).
+
         ``literal`` paths (e.g. read from stdin) are imported after ``paths`` and never globbed."""
         from .importing import ImportPipeline, expand
+        from .ingest.ocr import MODES, OcrOptions
+
+        if ocr not in MODES:
+            raise ValueError(f"ocr must be one of {', '.join(MODES)}")
 
         candidates = list(expand(str(p) for p in paths))
         candidates += list(expand((str(p) for p in literal), globs=False))
@@ -135,7 +145,7 @@ class Archive:
         pipeline = ImportPipeline(self.root, self.store, lambda: self.index, self.max_bytes,
                                   lock=lambda: self.lock("import"), ensure=self._ensure, jobs=jobs,
                                   tags=tuple(tags), dry_run=dry_run, max_seconds=self.max_seconds,
-                                  on_prepared=on_prepared,
+                                  on_prepared=on_prepared, ocr=OcrOptions(mode=ocr), on_page=on_page,
                                   **({"commit_seconds": commit_seconds} if commit_seconds is not None else {}))
         yield from pipeline.run(candidates)
 

@@ -80,14 +80,16 @@ class Reference:
 
 @dataclass
 class Source:
-    """Where a document came from."""
+    """Where a document came from. ``ocr`` is set when pages were read with OCR: engine and
+    version, language, mean word confidence (0–100), pages read and which."""
 
     filename: str
-    format: str  # txt, md, html, docx, doc, pdf, rtf
+    format: str  # txt, md, html, docx, doc, pdf, rtf, png, jpeg, tiff
     encoding: str | None
     sha256: str
     size: int
     imported: str  # ISO timestamp (UTC)
+    ocr: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

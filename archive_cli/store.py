@@ -237,6 +237,8 @@ def document_to_text(doc: Document, extra: dict[str, Any] | None = None) -> str:
     if doc.tags:
         meta["tags"] = list(doc.tags)
     meta["source"] = doc.source.to_dict()
+    if meta["source"].get("ocr") is None:
+        del meta["source"]["ocr"]  # store files of documents not read by OCR stay as they were
     meta.update(extra or {})
     post = frontmatter.Post(doc.parsed.body, **meta)
     # sort_keys=False keeps the reading order of META_FIELDS for people opening the file.
@@ -260,6 +262,7 @@ def document_from_text(doc_id: str, text: str) -> Document:
         sha256=str(src.get("sha256") or ""),
         size=int(src.get("size") or 0),
         imported=str(src.get("imported") or ""),
+        ocr=src["ocr"] if isinstance(src.get("ocr"), dict) else None,
     )
     parsed: ParsedDocument = from_store(meta, body)
     tags = meta.get("tags") or []

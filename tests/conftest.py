@@ -34,6 +34,26 @@ def loaded(archive_dir: Path) -> Path:
     return archive_dir
 
 
+@pytest.fixture(scope="session")
+def ocr_ready() -> str:
+    """Tesseract with its Vietnamese model, and a font to draw test pages with: the path of the
+    tesseract executable. Skips naming the packages when one is missing."""
+    import subprocess
+
+    from archive_cli.ingest.ocr import find_tesseract
+    from tools.evaluate.pages import FONT_PACKAGE, find_font
+
+    tesseract = find_tesseract()
+    if tesseract is None:
+        pytest.skip("Tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-vie)")
+    langs = subprocess.run([tesseract, "--list-langs"], capture_output=True, text=True).stdout.split()
+    if "vie" not in langs:
+        pytest.skip("Tesseract's Vietnamese model is not installed (Debian: apt-get install tesseract-ocr-vie)")
+    if find_font() is None:
+        pytest.skip(f"no font with every Vietnamese glyph (Debian: apt-get install {FONT_PACKAGE})")
+    return tesseract
+
+
 # CI (.ci/run) sets ARCHIVE_TESTS_NO_SKIP=1: there every service, system package and the corpus
 # are present, so a skipped test means something a clerk's machine would need went missing.
 _skipped: list[str] = []

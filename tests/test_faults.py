@@ -373,3 +373,46 @@ def test_closed_stdout_is_an_error(loaded):
     p = subprocess.run([sys.executable, "-m", "archive_cli", "--archive", str(loaded), "list"],
                        preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True)
     assert p.returncode == 1 and "standard output is closed" in p.stderr
+
+
+# --- issue 19: scans that cannot be read ----------------------------------------------------------
+
+def _scan_files(tmp_path: Path) -> dict[str, Path]:
+    """A real one-line scan as PNG, JPEG and image-only PDF, each damaged as files get damaged:
+    cut off in a transfer, or zeroed in the middle."""
+    import io
+
+    from tools.evaluate.pages import PageSpec, pdf_bytes, png_bytes, render
+
+    image = render(PageSpec(paragraphs=["Chỉ thị số 05-CT/TU về chuyển đổi số"]), 150).image
+    jpeg = io.BytesIO()
+    image.save(jpeg, format="JPEG", quality=80)
+    png, pdf = png_bytes(image, 150), pdf_bytes([image], 150)
+    files = {"cut.png": png[: len(png) // 2], "zeroed.png": png[:100] + bytes(400) + png[500:],
+             "cut.jpg": jpeg.getvalue()[:300], "cut.pdf": pdf[: len(pdf) // 2],
+             "no-image.pdf": pdf.replace(b"/DCTDecode", b"/XXXDecode")}
+    out = {}
+    for name, data in files.items():
+        out[name] = tmp_path / "in" / name
+        out[name].parent.mkdir(exist_ok=True)
+        out[name].write_bytes(data)
+    return out
+
+
+def test_damaged_scans_fail_with_one_sentence_and_change_nothing(ocr_ready, loaded, tmp_path):
+    files = _scan_files(tmp_path)
+    before = {p.name: p.read_bytes() for p in (loaded / "documents").iterdir()}
+    before_originals = originals(loaded)
+    res = subprocess.run([sys.executable, "-m", "archive_cli", "--archive", str(loaded), "import",
+                          *map(str, files.values()), "--json"], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    lines = {Path(d["path"]).name: d for d in json_lines(res.stdout)}
+    assert {d["status"] for d in lines.values()} == {"failed"}
+    assert lines["cut.png"]["error"] == "the PNG image is damaged and cannot be read"
+    assert lines["zeroed.png"]["error"] == "the PNG image is damaged and cannot be read"
+    assert lines["cut.jpg"]["error"] == "the JPEG image is damaged and cannot be read"
+    assert lines["cut.pdf"]["error"] == "the PDF is damaged and cannot be read"
+    assert lines["no-image.pdf"]["error"] == "OCR found no text in the scanned document"
+    assert {p.name: p.read_bytes() for p in (loaded / "documents").iterdir()} == before
+    assert originals(loaded) == before_originals
+    assert run(loaded, "check").exit_code == 0

@@ -49,12 +49,13 @@ def test_unicode_word97_doc_with_vn_fonts_declared(corpus):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in got.text
 
 
-def test_scanned_pdf_is_refused(corpus):
+def test_scanned_pdf_is_refused_without_ocr(corpus):
     from archive_cli.errors import IngestError
+    from archive_cli.ingest.ocr import OcrOptions
 
     path = corpus / "qlvb-attachments-hpbaotho" / "pdf" / "275.pdf"
     with pytest.raises(IngestError, match="^no text layer: scanned document$"):
-        extract(path.name, path.read_bytes())
+        extract(path.name, path.read_bytes(), ocr=OcrOptions(mode="never"))
 
 
 def test_edit_distance_matches_levenshtein_on_small_texts():

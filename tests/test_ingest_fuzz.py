@@ -13,6 +13,7 @@ NAMES = st.sampled_from(["a.txt", "a.md", "a.html", "a.doc", "a.docx", "a.pdf", 
 PREFIXES = st.sampled_from([
     b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"{\\rtf1\\ansi ", b"%PDF-1.4\n",
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04", b"<html><body>", b"---\n",
+    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"II*\x00", b"MM\x00*",
 ])
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -26,7 +27,7 @@ def _check(name: str, data: bytes) -> None:
         return
     assert unicodedata.is_normalized("NFC", got.text)
     got.text.encode("utf-8")  # the store writes UTF-8: no lone surrogates
-    assert got.format in {"txt", "md", "html", "docx", "doc", "pdf", "rtf"}
+    assert got.format in {"txt", "md", "html", "docx", "doc", "pdf", "rtf", "png", "jpeg", "tiff"}
 
 
 @SETTINGS

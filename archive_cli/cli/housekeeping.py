@@ -83,7 +83,7 @@ def check(ctx, repair, as_json):
 @json_option
 @pass_context
 def stats(ctx, as_json):
-    """Counts by type, issuer and year; archive and index size.
+    """Counts by type, issuer and year; documents read with OCR; archive and index size.
 
     \b
     Example:
@@ -96,8 +96,10 @@ def stats(ctx, as_json):
     from ..render import console
 
     con = console()
-    head = [_("{n} documents in {path}").format(n=s["documents"], path=s["path"]),
-            _("archive {a:.1f} MB, index {i:.1f} MB").format(a=s["archive_bytes"] / 1e6, i=s["index_bytes"] / 1e6)]
+    head = [_("{n} documents in {path}").format(n=s["documents"], path=s["path"])]
+    if s.get("ocr_documents"):
+        head.append(_("{n} read from scans with OCR").format(n=s["ocr_documents"]))
+    head.append(_("archive {a:.1f} MB, index {i:.1f} MB").format(a=s["archive_bytes"] / 1e6, i=s["index_bytes"] / 1e6))
     groups = ((_("type"), "by_type"), (_("year"), "by_year"), (_("issuer"), "by_issuer"))
     if not con.is_terminal:  # piped: plain lines, one "group<TAB>value<TAB>count" row each
         from ..display import tsv_field

@@ -1,35 +1,40 @@
 """archive import"""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from ..display import one_line
+from ..display import display_name, one_line
 from ..i18n import _
 from .options import echo_json, json_option, pass_context
 
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Files read in parallel (default: number of cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Files, or the pages of a scan, read in parallel (default: number of cores).")
 @click.option("--dry-run", is_flag=True, help="Read and parse, report what would happen, change nothing.")
 @click.option("--tag", "tags", multiple=True, help="Tag every imported document (repeatable).")
 @click.option("--max-size", type=click.FloatRange(min=0.001), metavar="MIB", help="Refuse files larger than this many MiB (1 MiB = 1,048,576 bytes; default 200).")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Read scans with OCR (Tesseract): auto = pages without a text layer and images; always = every page; never = scans fail.")
 @json_option
 @pass_context
-def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
+def import_(ctx, paths, jobs, dry_run, tags, max_size, ocr, as_json):
     """Import files, folders (recursively) and globs; `-` reads paths from stdin.
 
     Re-importing the same content is a no-op ("duplicate"). Exit code 1 when any file failed.
+    Scanned PDFs and page images (PNG, JPEG, TIFF) are read with OCR when Tesseract and its
+    Vietnamese model are installed; a low OCR confidence is a warning, not a failure.
 
     \b
     Examples:
       archive import documents/
       archive import 'inbox/**/*.docx' --json
       find /mnt/share -name '*.pdf' | archive import - --jobs 2
+      archive import scans/ --ocr always
     """
-    import os
 
     arch = ctx.archive()
     jobs = jobs or os.cpu_count() or 1
@@ -52,18 +57,23 @@ def import_(ctx, paths, jobs, dry_run, tags, max_size, as_json):
         if progress is None:
             return
         progress.advance(task)
+        progress.update(pages, visible=False)  # the file's OCR pages are done
         if prep.error is not None:
             say(_failed_line(prep.path, prep.error), markup=False, highlight=False, style="red", soft_wrap=True)
             told.add(prep.path)
 
     try:
-        on_total = None
+        on_total = on_page = None
         if progress is not None:
             task = progress.add_task(_("Importing"), total=None)
+            pages = progress.add_task(_("OCR"), total=None, visible=False)
             on_total = lambda n: progress.update(task, total=n)  # noqa: E731
+            on_page = lambda path, done, total: progress.update(  # noqa: E731
+                pages, description=_("OCR {name}").format(name=display_name(os.path.basename(path))),
+                completed=done, total=total, visible=True)
             progress.start()
         for r in arch.import_paths(expanded, literal=literal, jobs=jobs, dry_run=dry_run, tags=tags,
-                                   on_prepared=on_prepared, on_total=on_total,
+                                   on_prepared=on_prepared, on_total=on_total, ocr=ocr, on_page=on_page,
                                    commit_seconds=2.0 if progress is not None else None):
             counts[r.status] += 1
             if as_json:

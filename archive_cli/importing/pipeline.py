@@ -5,6 +5,10 @@ without the archive's write lock: a slow file never keeps another writer waiting
 back in input order; every :data:`BATCH_DOCS` documents (or :data:`BATCH_BYTES` of originals)
 the pipeline takes the lock, writes the batch's originals and store files, indexes it in one
 commit, and lets go. A document is reported imported only once it is searchable.
+
+Scans spread their pages, not only their files, over the ``jobs``: a file prepared here has its
+pages OCR'd ``jobs`` at a time (the 20-page scan imported alone); in worker processes each file
+reads its pages one at a time, the workers already using every core.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from ..index import SearchIndex
 from ..store import Store
 from .files import Candidate
 from ..display import display_name
+from ..ingest.ocr import OcrOptions
 from .prepare import DEFAULT_MAX_SECONDS, Prepared, prepare, prepare_many, watch_parent
 
 BATCH_DOCS = 1000  # documents per index commit
@@ -62,7 +67,9 @@ class ImportPipeline:
                  jobs: int = 1, tags: tuple[str, ...] = (), dry_run: bool = False,
                  max_seconds: float = DEFAULT_MAX_SECONDS,
                  on_prepared: Callable[[Prepared], None] | None = None,
-                 commit_seconds: float | None = COMMIT_SECONDS) -> None:
+                 commit_seconds: float | None = COMMIT_SECONDS,
+                 ocr: OcrOptions | None = None,
+                 on_page: Callable[[str, int, int], None] | None = None) -> None:
         self.root = root
         self.store = store
         self._index = index
@@ -75,8 +82,10 @@ class ImportPipeline:
         self.max_seconds = max_seconds
         self.on_prepared = on_prepared
         #: Also commit a batch this many seconds after its first document (a person watching
-        #: sees each file reported within that time; scripts leave it off: fewer commits).
+        #: sees each file reported within that time; an interrupted run keeps what it read).
         self.commit_seconds = commit_seconds
+        self.ocr = ocr or OcrOptions()
+        self.on_page = on_page
 
     @property
     def index(self) -> SearchIndex:
@@ -101,7 +110,7 @@ class ImportPipeline:
             elif prep.exists:
                 result = ImportResult(path, "duplicate", prep.id)
             else:
-                result = ImportResult(path, "imported", prep.id, title=prep.title)
+                result = ImportResult(path, "imported", prep.id, title=prep.title, warning=prep.warning)
             if prep is not None and prep.id and prep.error is None:
                 seen.setdefault(prep.id, path)
                 held += len(prep.data or b"")
@@ -115,7 +124,10 @@ class ImportPipeline:
 
     # --- preparing ---------------------------------------------------------------------------
     def _args(self) -> tuple:
-        return str(self.root), self.max_bytes, self.tags, self.max_seconds
+        """prepare_many's arguments in a worker: one page at a time per file there."""
+        from dataclasses import replace
+
+        return str(self.root), self.max_bytes, self.tags, self.max_seconds, replace(self.ocr, jobs=1)
 
     def _prepared(self, candidates: list[Candidate]) -> Iterator[tuple[str, Prepared]]:
         todo = [c.path for c in candidates if c.error is None]
@@ -128,7 +140,10 @@ class ImportPipeline:
     def _prepare_here(self, c: Candidate) -> Prepared:
         if c.error is not None:
             return Prepared(c.path, error=c.error)
-        return prepare(c.path, *self._args())
+        from dataclasses import replace
+
+        return prepare(c.path, str(self.root), self.max_bytes, self.tags, self.max_seconds,
+                       replace(self.ocr, jobs=self.jobs), self.on_page)
 
     def _prepared_in_workers(self, candidates: list[Candidate], todo: list[str]) -> Iterator[tuple[str, Prepared]]:
         """:func:`prepare` in worker processes, results in input order, little work in flight.
@@ -267,5 +282,5 @@ class ImportPipeline:
                 others.append(batch[(key, year)])
             batch.setdefault((key, year), p.id)
             if others:
-                r.warning = _("same number {number} ({year}) as document {other}, with different text; kept as a new document").format(
+                r.warning = (r.warning + "; " if r.warning else "") + _("same number {number} ({year}) as document {other}, with different text; kept as a new document").format(
                     number=p.number, year=year or _("no date"), other=others[0])

@@ -8,6 +8,7 @@ per-file result with one sentence.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -16,6 +17,7 @@ from pathlib import Path
 from ..errors import ArchiveError, IngestError
 from ..i18n import _
 from ..display import display_name
+from ..ingest.ocr import OcrOptions
 from ..model import Document, Source
 from .files import read_bytes
 
@@ -35,14 +37,21 @@ class Prepared:
     text: str | None = None  # the store file's text
     exists: bool = False  # the store already holds this content
     error: str | None = None
+    warning: str | None = None  # for the import line (low OCR confidence …)
 
 
-def build_document(name: str, data: bytes, sha256: str, doc_id: str, tags: tuple[str, ...] = ()) -> Document:
-    """Extract and parse one file's bytes into a Document (pure; raises IngestError)."""
+def build_document(name: str, data: bytes, sha256: str, doc_id: str, tags: tuple[str, ...] = (), *,
+                   ocr: OcrOptions | None = None, on_page: Callable[[int, int], None] | None = None,
+                   warnings: list[str] | None = None) -> Document:
+    """Extract and parse one file's bytes into a Document (pure but for ``on_page``, called
+    after each page OCR reads; raises IngestError). The extraction's warnings are appended to
+    ``warnings`` when given."""
     from ..ingest import extract
     from ..parse import parse
 
-    ex = extract(name, data)
+    ex = extract(name, data, ocr=ocr, on_page=on_page)
+    if warnings is not None:
+        warnings.extend(ex.warnings)
     hints = dict(ex.metadata)
     extra_tags = hints.pop("tags", None) or []
     if isinstance(extra_tags, str):
@@ -60,14 +69,16 @@ def build_document(name: str, data: bytes, sha256: str, doc_id: str, tags: tuple
         raise IngestError(_("no text found in the file"))
     source = Source(
         filename=display_name(os.path.basename(name)), format=ex.format, encoding=ex.encoding, sha256=sha256,
-        size=len(data), imported=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        size=len(data), imported=datetime.now(timezone.utc).replace(microsecond=0).isoformat(), ocr=ex.ocr,
     )
     all_tags = list(dict.fromkeys([*map(str, extra_tags), *tags]))
     return Document(id=doc_id, parsed=parsed, source=source, tags=all_tags)
 
 
 #: Seconds one file may take to read and parse (``ARCHIVE_MAX_FILE_SECONDS``): a file built to
-#: be slow fails with a sentence instead of stalling the batch.
+#: be slow fails with a sentence instead of stalling the batch. For a scan the budget is per
+#: page: it starts again each time OCR finishes a page, so a long scan is not cut short while a
+#: page stuck in OCR still is.
 DEFAULT_MAX_SECONDS = 120.0
 
 
@@ -79,12 +90,13 @@ class _TooSlow(BaseException):
 @contextmanager
 def time_budget(seconds: float):
     """Raise _TooSlow in this thread after ``seconds`` (POSIX, main thread; elsewhere the
-    structural limits of each reader still hold)."""
+    structural limits of each reader still hold). Yields a function that starts the
+    ``seconds`` again (called as work visibly progresses: a page read)."""
     import signal
     import threading
 
     if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
+        yield lambda: None
         return
 
     def expire(_signum, _frame):
@@ -93,31 +105,43 @@ def time_budget(seconds: float):
     old = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        yield lambda: signal.setitimer(signal.ITIMER_REAL, seconds)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 
 
 def prepare(path: str, root: str, max_bytes: int, tags: tuple[str, ...] = (),
-            max_seconds: float = DEFAULT_MAX_SECONDS) -> Prepared:
+            max_seconds: float = DEFAULT_MAX_SECONDS, ocr: OcrOptions | None = None,
+            on_page: Callable[[str, int, int], None] | None = None) -> Prepared:
     """Read, parse and analyse one file, and serialise its store file; writes nothing (the
-    pipeline writes under the archive's lock). Safe in a worker process."""
+    pipeline writes under the archive's lock). Safe in a worker process. ``on_page(path, done,
+    total)`` follows OCR page by page."""
+    from dataclasses import replace
+
     from ..index.records import record_for
     from ..store import Store, content_hash, document_to_text, id_for
 
+    ocr = replace(ocr or OcrOptions(), page_seconds=max_seconds)
     try:
         data = read_bytes(path, max_bytes)
         sha = content_hash(data)
         doc_id = id_for(sha)
         if Store(Path(root)).exists(doc_id):
             return Prepared(path, doc_id, sha, exists=True)
-        with time_budget(max_seconds):
-            doc = build_document(path, data, sha, doc_id, tags)
+        warnings: list[str] = []
+        with time_budget(max_seconds) as restart:
+            def page_read(done: int, total: int) -> None:
+                restart()
+                if on_page is not None:
+                    on_page(path, done, total)
+
+            doc = build_document(path, data, sha, doc_id, tags, ocr=ocr, on_page=page_read, warnings=warnings)
             text = document_to_text(doc)
             record = record_for(doc, "")
         return Prepared(path, doc_id, sha, title=doc.parsed.title, number=doc.parsed.number,
-                        issued=doc.parsed.issued, record=record, data=data, text=text)
+                        issued=doc.parsed.issued, record=record, data=data, text=text,
+                        warning="; ".join(warnings) or None)
     except _TooSlow:
         return Prepared(path, error=_("reading the file took longer than {n:g} s; it was stopped").format(n=max_seconds))
     except ArchiveError as exc:
@@ -162,6 +186,6 @@ def watch_parent(pid: int, interval: float = 0.5) -> None:
 
 
 def prepare_many(paths: list[str], root: str, max_bytes: int, tags: tuple[str, ...] = (),
-                 max_seconds: float = DEFAULT_MAX_SECONDS) -> list[Prepared]:
+                 max_seconds: float = DEFAULT_MAX_SECONDS, ocr: OcrOptions | None = None) -> list[Prepared]:
     """:func:`prepare` for a chunk of files: one task per chunk keeps inter-process traffic low."""
-    return [prepare(p, root, max_bytes, tags, max_seconds) for p in paths]
+    return [prepare(p, root, max_bytes, tags, max_seconds, ocr) for p in paths]

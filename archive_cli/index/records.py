@@ -73,13 +73,15 @@ class IndexRecord:
     outline: str = ""
     #: a generic Công văn's subject (issue 18), shown beside the title in result lists
     subtitle: str = ""
+    ocr: bool = False  # its text was read with OCR (stats counts these)
 
     @property
     def stored(self) -> dict[str, str]:
         """The fields a hit carries back."""
         return {"id": self.id, "stamp": self.stamp, "title": self.title, "doc_type": self.doc_type,
                 "number": self.number, "issuer": self.issuer, "issued": self.issued,
-                "sha256": self.sha256, "outline": self.outline, "subtitle": self.subtitle}
+                "sha256": self.sha256, "outline": self.outline, "subtitle": self.subtitle,
+                "ocr": "1" if self.ocr else ""}
 
 
 def _section_words(section: Section) -> list[str]:
@@ -148,4 +150,5 @@ def record_for(doc: Document, stamp: str) -> IndexRecord:
         passages=passages_of(doc),
         outline=outline_of(doc),
         subtitle=p.subtitle or "",
+        ocr=bool(doc.source.ocr),
     )

@@ -6,31 +6,42 @@ function of (name, bytes), safe in worker processes; heavy libraries load only f
 
 Formats are recognised by content (sniff.py), each read by its own module: textfile (txt, md),
 html, docx, pdf, rtf, worddoc (Word 97 .doc). Legacy Vietnamese encodings are handled in
-detect.py (text files) and legacy.py (tables and line-by-line conversion).
+detect.py (text files) and legacy.py (tables and line-by-line conversion). Scans (page images,
+PDF pages without a text layer) are read with OCR: scan.py decides, raster.py makes the page
+images, ocr.py runs Tesseract.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import IngestError
 from ..i18n import _
 from ..text.normalize import nfc
 
-SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc", ".pdf", ".rtf")
+if TYPE_CHECKING:
+    from .ocr import OcrOptions
+
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc", ".pdf", ".rtf",
+             ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 @dataclass
 class Extracted:
     """The text of one file. ``metadata`` holds front-matter (or HTML/DOCX) fields that the parser
-    should prefer over what it finds in the text; ``markdown`` says the text is Markdown."""
+    should prefer over what it finds in the text; ``markdown`` says the text is Markdown.
+    ``ocr`` is what the store records as ``source.ocr`` when pages were read with OCR;
+    ``warnings`` are sentences for the file's import line (low OCR confidence …)."""
 
     text: str
     format: str
     encoding: str | None
     metadata: dict[str, Any] = field(default_factory=dict)
     markdown: bool = False
+    ocr: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 _BLANKS = re.compile(r"\n{3,}")
@@ -54,8 +65,13 @@ def _tidy(text: str) -> str:
     return nfc(text.strip("\n")) + "\n"
 
 
-def extract(name: str, data: bytes) -> Extracted:
-    """Turn one file's bytes into text. ``name`` is the file name (a hint for the format)."""
+def extract(name: str, data: bytes, *, ocr: OcrOptions | None = None,
+            on_page: Callable[[int, int], None] | None = None) -> Extracted:
+    """Turn one file's bytes into text. ``name`` is the file name (a hint for the format).
+
+    ``ocr`` says how scans are read (default: pages without a text layer, one at a time);
+    ``on_page(done, total)`` is called after each page OCR reads."""
+    from .ocr import OcrOptions
     from .sniff import sniff
 
     if not data.strip(b" \t\r\n\x00\x0b\x0c"):
@@ -63,7 +79,7 @@ def extract(name: str, data: bytes) -> Extracted:
     kind = ""
     try:
         kind = sniff(name, data)
-        result = _read(kind, data)
+        result = _read(kind, data, ocr or OcrOptions(), on_page)
     except IngestError:
         raise
     except (MemoryError, RecursionError):
@@ -78,8 +94,14 @@ def extract(name: str, data: bytes) -> Extracted:
     return result
 
 
-def _read(kind: str, data: bytes) -> Extracted:
-    if kind in ("txt", "md"):
+def _read(kind: str, data: bytes, ocr: OcrOptions, on_page) -> Extracted:
+    from .sniff import IMAGE_KINDS
+
+    if kind in IMAGE_KINDS:
+        from .scan import read_image
+
+        result = read_image(data, kind, ocr, on_page)
+    elif kind in ("txt", "md"):
         from .textfile import read_text
 
         result = read_text(data, markdown=(kind == "md"))
@@ -94,7 +116,7 @@ def _read(kind: str, data: bytes) -> Extracted:
     elif kind == "pdf":
         from .pdf import read_pdf
 
-        result = read_pdf(data)
+        result = read_pdf(data, ocr, on_page)
     elif kind == "rtf":
         from .rtf import read_rtf
 

@@ -1,5 +1,6 @@
-"""PDF with a text layer → text (pypdf). Scans have no text layer and are refused (OCR is out
-of scope). TCVN3 text layers are converted: a .VnTime PDF shows ư as U+2212 and ã as U+2219.
+"""PDF → text: the text layer through pypdf, and pages without one through OCR (scan.py),
+decided page by page. TCVN3 text layers are converted: a .VnTime PDF shows ư as U+2212 and ã
+as U+2219.
 
 pypdf (≥ 4) caps every decompressed stream (75 MB by default), so a zip-bomb PDF fails instead
 of filling memory; JavaScript and forms are never run.
@@ -14,12 +15,17 @@ import warnings
 from ..errors import IngestError
 from ..i18n import _
 from . import Extracted
+from .ocr import OcrOptions
 
 MAX_PAGES = 5000
+#: A page whose text layer has fewer letters than this has no usable text layer (a scan, or
+#: text drawn as shapes): with OCR on, it is read from its image.
+PAGE_LETTERS = 20
 
 
-def read_pdf(data: bytes) -> Extracted:
-    """A PDF's text layer, page by page; legacy TCVN3 layers converted."""
+def read_pdf(data: bytes, ocr: OcrOptions | None = None, on_page=None) -> Extracted:
+    """A PDF's text layer, page by page; legacy TCVN3 layers converted; pages without a usable
+    text layer read with OCR unless ``ocr.mode`` is ``never``."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -30,12 +36,10 @@ def read_pdf(data: bytes) -> Extracted:
         # on ordinary streams, with a DeprecationWarning (pypdf 7 refuses them: hence the pin
         # below 7 in setup.cfg).
         warnings.simplefilter("ignore", DeprecationWarning)
-        return _read(data, PdfReader, PdfReadError)
+        return _read(data, PdfReader, PdfReadError, ocr, on_page)
 
 
-def _read(data: bytes, PdfReader, PdfReadError) -> Extracted:
-    from . import legacy
-
+def _read(data: bytes, PdfReader, PdfReadError, ocr: OcrOptions | None, on_page) -> Extracted:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -61,23 +65,78 @@ def _read(data: bytes, PdfReader, PdfReadError) -> Extracted:
         if isinstance(exc, LimitReachedError):
             raise IngestError(_("the PDF expands past the size limit for its contents (a compression bomb?)")) from None
         raise IngestError(_("the PDF is damaged and cannot be read")) from None
-    text = "\n\n".join(t.strip("\n") for t in texts)
-    letters = sum(ch.isalpha() for ch in text)
-    if letters < 20 * max(1, min(len(texts), 3)) // 3 or letters < 10:
+    options = ocr or OcrOptions()
+    if options.mode == "always":
+        scanned = list(range(1, len(texts) + 1))
+    elif options.mode == "auto":
+        # In a document with a text layer, only pages showing an image are scans; in one
+        # without, every page that draws anything is looked at (its text may be drawn as
+        # shapes). A blank page never is.
+        whole = not _has_text(texts)
+        scanned = [i for i, (t, page) in enumerate(zip(texts, pages), 1)
+                   if _letters(t) < PAGE_LETTERS and (_has_images(page) or whole and _draws(page))]
+    else:
+        scanned = []
+    if scanned:
+        from .scan import read_pdf_scan
+
+        layer, encoding = _from_layer([("" if i in scanned else t) for i, t in enumerate(texts, 1)], pages, _PAGE)
+        return read_pdf_scan(data, layer.split(_PAGE), encoding, scanned, options, on_page,
+                             has_text=_has_text([t for i, t in enumerate(texts, 1) if i not in scanned]))
+    if not _has_text(texts):
         raise IngestError(_("no text layer: scanned document"))
+    text, encoding = _from_layer(texts, pages)
+    # No PDF Title in metadata: in the corpus it is a file name ("Ke hoach 2005.doc"), a web site
+    # or TCVN3 mojibake, never something the parser should prefer over the text.
+    return Extracted(text, "pdf", encoding)
+
+
+_PAGE = "\f"  # between pages while a mixed PDF's text layer is decoded as one text
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _has_images(page) -> bool:
+    """Whether a page draws any image (a scan does; a blank page does not)."""
+    try:
+        return len(page.images) > 0
+    except Exception:  # an image pypdf cannot list: let OCR look at the rendered page
+        return True
+
+
+def _draws(page) -> bool:
+    """Whether a page has a content stream with anything in it."""
+    try:
+        contents = page.get_contents()
+        return contents is not None and bool(contents.get_data().strip())
+    except Exception:
+        return True
+
+
+def _has_text(texts: list[str]) -> bool:
+    """Whether a text layer is worth reading: a few letters per page."""
+    letters = _letters("".join(texts))
+    return not (letters < 20 * max(1, min(len(texts), 3)) // 3 or letters < 10)
+
+
+def _from_layer(texts: list[str], pages, sep: str = "\n\n") -> tuple[str, str | None]:
+    """The text layer as one text, pages joined by ``sep``, legacy encodings converted."""
+    from . import legacy
+
+    text = sep.join(t.strip("\n") for t in texts)
     if legacy.guess(text, pdf=True):
         # .VnTime PDFs: plain mode splits words at glyph-width changes ("t ướng"); layout mode
         # (several times slower, so only here) keeps them whole.
         try:
-            text = "\n\n".join(_page_text(page) for page in pages)
+            text = sep.join(_page_text(page) if t else "" for t, page in zip(texts, pages))
         except Exception:
             pass
     text, encoding = legacy.decode_text(text, pdf=True)
     if encoding:
         text = _SPACE_BEFORE_PUNCT.sub(r"\1", join_split_syllables(text))
-    # No PDF Title in metadata: in the corpus it is a file name ("Ke hoach 2005.doc"), a web site
-    # or TCVN3 mojibake, never something the parser should prefer over the text.
-    return Extracted(text, "pdf", encoding)
+    return text, encoding
 
 
 _COLUMN_GAP = re.compile(r" {5,}")

@@ -15,12 +15,17 @@ from ..i18n import _
 TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".xhtml", ".doc", ".rtf"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 
+#: Page images read with OCR (ocr.py): magic number → kind.
+IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+)
+IMAGE_KINDS = {"png", "jpeg", "tiff"}
+
 _UNSUPPORTED_MAGIC = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
     (b"MZ", "an executable program"),
     (b"\x7fELF", "an executable program"),
     (b"\xca\xfe\xba\xbe", "an executable program"),
@@ -52,7 +57,8 @@ def suffix_of(name: str) -> str:
 
 
 def sniff(name: str, data: bytes) -> str:
-    """The format to read: pdf, doc, docx, rtf, html, md or txt. Raises IngestError otherwise."""
+    """The format to read: pdf, png, jpeg, tiff, doc, docx, rtf, html, md or txt. Raises
+    IngestError otherwise."""
     head = data[:1024]
     suffix = suffix_of(name)
     if b"%PDF-" in head:
@@ -63,12 +69,15 @@ def sniff(name: str, data: bytes) -> str:
         return _zip_kind(data)
     if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"{\\rtf"):
         return "rtf"
+    for magic, kind in IMAGE_MAGIC:
+        if head.startswith(magic):
+            return kind
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        raise IngestError(_("unsupported format: a WebP image (scanned pages need OCR first)"))
+        raise IngestError(_("unsupported format: a WebP image (save scanned pages as PNG, JPEG or TIFF)"))
     for magic, what in _UNSUPPORTED_MAGIC:
         # Short magics that a sentence could start with ("MZ …", "ID3 …") count only in binary.
         if head.startswith(magic) and (len(magic) > 3 or b"\x00" in head[:256]):
-            hint = _(" (scanned pages need OCR first)") if "image" in what else ""
+            hint = _(" (save scanned pages as PNG, JPEG or TIFF)") if "image" in what else ""
             raise IngestError(_("unsupported format: {what}{hint}").format(what=_(what), hint=hint))
     if _HTML.match(_ascii_head(head)):
         return "html"

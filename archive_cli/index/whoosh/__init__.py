@@ -83,6 +83,12 @@ class WhooshIndex:
             folder = self._folder()
             from whoosh import index as windex
 
+            from .integrity import toc_damage
+
+            damaged = toc_damage(folder)
+            if damaged:
+                raise IndexProblem(_("The index is damaged ({reason}); run `archive check --repair` to rebuild it.").format(
+                    reason=damaged))
             try:
                 self._ix = windex.open_dir(str(folder))
             except Exception as exc:  # any failure to open is the same problem for the user

@@ -67,3 +67,24 @@ def damage(folder: Path) -> list[str]:
         except OSError as exc:
             out.append(_("the index file {path} cannot be read ({reason})").format(path=path, reason=exc.strerror or exc))
     return out
+
+
+def toc_damage(folder: Path) -> str | None:
+    """Whether a table of contents (``*.toc``) differs from its sealed checksum: one sentence,
+    or None. Checked before Whoosh opens the index: a TOC holds the pickled schema, and a
+    garbled pickle can make the unpickler allocate gigabytes (a memo index read from the
+    damage) before it fails. TOCs are small, so this costs little; a TOC not yet sealed (a
+    writer is committing) is not judged."""
+    manifest = read_manifest(folder) or {}
+    for name, digest in sorted(manifest.items()):
+        if not name.endswith(".toc"):
+            continue
+        path = folder / name
+        try:
+            if _digest(path) != digest:
+                return _("the index file {path} has changed since it was written").format(path=path)
+        except FileNotFoundError:
+            continue  # merged away by a later commit
+        except OSError as exc:
+            return _("the index file {path} cannot be read ({reason})").format(path=path, reason=exc.strerror or exc)
+    return None

@@ -30,7 +30,7 @@ def make_schema():
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         stamp=STORED(), title=STORED(), doc_type=STORED(), number=STORED(), issuer=STORED(),
-        sha256=STORED(), outline=STORED(), subtitle=STORED(),
+        sha256=STORED(), outline=STORED(), subtitle=STORED(), ocr=STORED(),
         issued=ID(stored=True, sortable=True),
         type=ID(), year=ID(), kinds=KEYWORD(),
         tags=KEYWORD(commas=True), issuer_key=KEYWORD(),
