@@ -189,8 +189,10 @@ TSV_COLUMNS = ("id", "issued", "doc_type", "number", "issuer", "title")
 
 
 def hits_tsv(hits: list[Hit]) -> str:
-    """A listing for a pipe: one tab-separated row per document, no header, ISO dates."""
-    return "".join("\t".join(tsv_field(getattr(h, c)) for c in TSV_COLUMNS) + "\n" for h in hits)
+    """A listing for a pipe: one tab-separated row per document, no header, ISO dates; the title
+    column carries a generic Công văn's subject after its title."""
+    return "".join("\t".join(tsv_field(_title_of(h) if c == "title" else getattr(h, c)) for c in TSV_COLUMNS) + "\n"
+                   for h in hits)
 
 
 def _title_of(hit: Hit) -> str:

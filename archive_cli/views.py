@@ -97,6 +97,8 @@ def _plain_view(doc: Document, selectors=(), outline: bool = False, refs=None) -
         parts = [to_txt(doc, sections=select_sections(doc, selectors)).rstrip("\n")]
     else:  # the header once, as the document printed it (the text export's rule)
         parts = [to_txt(doc).rstrip("\n")]
+        if doc.parsed.subtitle:  # a generic Công văn: what it is about, derived, says so
+            parts.insert(0, _("Subject: {subject}").format(subject=doc.parsed.subtitle))
     if refs is not None:
         parts.extend(refs_lines(refs))
     return "\n\n".join(p for p in parts if p) + "\n"
