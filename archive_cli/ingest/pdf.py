@@ -80,9 +80,11 @@ def _read(data: bytes, PdfReader, PdfReadError, ocr: OcrOptions | None, on_page)
     if scanned:
         from .scan import read_pdf_scan
 
-        layer, encoding = _from_layer([("" if i in scanned else t) for i, t in enumerate(texts, 1)], pages, _PAGE)
+        looked = set(scanned)
+        kept = [("" if i in looked else t.replace(_PAGE, " ")) for i, t in enumerate(texts, 1)]
+        layer, encoding = _from_layer(kept, pages, _PAGE)
         return read_pdf_scan(data, layer.split(_PAGE), encoding, scanned, options, on_page,
-                             has_text=_has_text([t for i, t in enumerate(texts, 1) if i not in scanned]))
+                             has_text=_has_text([t for i, t in enumerate(texts, 1) if i not in looked]))
     if not _has_text(texts):
         raise IngestError(_("no text layer: scanned document"))
     text, encoding = _from_layer(texts, pages)

@@ -18,13 +18,15 @@ Printed as JSON:
   ``tesseract_cpu`` alone) and wall seconds, medians by dpi; pages are read one at a time per
   worker process (``--workers``, default 2), one Tesseract thread each;
 - ``scan_20_pages``: a 20-page image-only PDF imported by the real CLI with ``--jobs 2``: wall
-  seconds (the machine's load average beside it);
+  seconds, the machine's load average beside it, and the CPU seconds the import used (divided
+  by the jobs: its wall time on two otherwise idle cores);
 - ``corpus_scans``: the real scans of the corpus: pages, confidence, type, number, date.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import os
 import re
 import statistics
@@ -114,8 +116,6 @@ def _fields(text: str) -> tuple:
 
 def _read_page(task: tuple) -> dict:
     """One page, in a worker process: drawn, maybe degraded, read as a PNG import reads it."""
-    import resource
-
     from archive_cli.ingest import extract
     from archive_cli.ingest.ocr import OcrOptions
 
@@ -160,12 +160,17 @@ def _scan_20(specs: list[PageSpec], jobs: int) -> dict:
         scan = Path(tmp) / "scan-20.pdf"
         scan.write_bytes(pdf_bytes(pages, 300))
         load = os.getloadavg()[0]
+        kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         res = subprocess.run([sys.executable, "-m", "archive_cli", "--archive", str(Path(tmp) / "a"), "import",
                               str(scan), "--jobs", str(jobs), "--json"], capture_output=True, text=True)
         wall = time.perf_counter() - t0
+        kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         line = json.loads(res.stdout.splitlines()[0]) if res.stdout.strip() else {}
+    cpu = kids1.ru_utime + kids1.ru_stime - kids0.ru_utime - kids0.ru_stime
+    # cpu / jobs: the wall time the same work takes on that many otherwise idle cores
     return {"command": f"archive import scan-20.pdf --jobs {jobs}", "pages": 20, "seconds": round(wall, 1),
+            "cpu_seconds": round(cpu, 1), "cpu_seconds_per_job": round(cpu / jobs, 1),
             "status": line.get("status"), "load_average_before": round(load, 2)}
 
 
