@@ -416,3 +416,29 @@ def test_damaged_scans_fail_with_one_sentence_and_change_nothing(ocr_ready, load
     assert {p.name: p.read_bytes() for p in (loaded / "documents").iterdir()} == before
     assert originals(loaded) == before_originals
     assert run(loaded, "check").exit_code == 0
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX resource limits")
+def test_an_import_under_a_tight_file_limit_prepares_here_without_tracebacks(archive_dir, tmp_path):
+    """With 16 open files a worker pool's forkserver fails and prints its own traceback; the
+    import must see the limit and prepare its files in its own process."""
+    import resource
+    import subprocess
+    import sys
+
+    from tests.helpers import DOCUMENTS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    plan = (DOCUMENTS / "ke-hoach-so-hoa-tai-lieu-luu-tru-2024.txt").read_text(encoding="utf-8")
+    for i in range(12):
+        (folder / f"p{i}.txt").write_text(plan.replace("125/KH-UBND", f"{i + 1}/KH-UBND"), encoding="utf-8")
+
+    def tight() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))
+
+    res = subprocess.run([sys.executable, "-m", "archive_cli", "--archive", str(archive_dir), "import", "--jobs", "2",
+                          str(folder)], capture_output=True, text=True, preexec_fn=tight, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr
+    assert "12 imported" in res.stdout

@@ -56,6 +56,21 @@ class ImportResult:
                 "warning": self.warning}
 
 
+def pool_feasible(jobs: int) -> bool:
+    """Whether the process's limits leave room for a worker pool. Under very tight limits
+    (a handful of open files or processes) the pool's own helper processes fail and print
+    tracebacks of their own that no handler here can catch, so such an import prepares its
+    files in this process instead."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limits
+        return True
+    inf = resource.RLIM_INFINITY
+    nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    nproc = resource.getrlimit(resource.RLIMIT_NPROC)[0] if hasattr(resource, "RLIMIT_NPROC") else inf
+    return (nofile == inf or nofile >= 64 + 16 * jobs) and (nproc == inf or nproc >= 64)
+
+
 class ImportPipeline:
     """One import run into the archive at ``root``.
 
@@ -174,6 +189,8 @@ class ImportPipeline:
         inflight: deque = deque()
         try:
             try:
+                if not pool_feasible(self.jobs):
+                    raise OSError("process or file limits too tight for a worker pool")
                 pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx,
                                            initializer=watch_parent, initargs=(os.getpid(),))
                 inflight.extend(pool.submit(prepare_many, chunk, *args) for chunk in itertools.islice(chunks, window))

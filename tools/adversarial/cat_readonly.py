@@ -105,7 +105,7 @@ def _ro(action: str):
         elif action == "stats":
             c.clean(c.cli("stats", "--json"), "stats", (0,))
         elif action == "export":
-            r = c.cli("export", "--all", "-o", "out")
+            r = c.cli("export", "--all", "-o", "out/")
             c.clean(r, "export to a writable folder", (0,))
         elif action == "import":
             (c.inbox / "k.txt").write_text(fx.plan_text(800, "ro"), encoding="utf-8")
@@ -330,9 +330,9 @@ def _disk(kind: str):
                 copy_archive(tpl["path"], c.archive)
                 shutil.rmtree(arch)
                 before = snapshot(c.archive)
-                c.cli("export", "--all", "-o", "ref", record=False)
+                c.cli("export", "--all", "-o", "ref/", record=False)
                 filler = t.fill(6_000)
-                r = c.cli("export", "--all", "-o", "T/out")
+                r = c.cli("export", "--all", "-o", "T/out/")
                 _writer_fails(c, r, "export onto a full disk")
                 out = t.path / "out"
                 partial = []
