@@ -257,24 +257,30 @@ def subject_of(vv: str, caption: str | None, body_blocks: list[Block]) -> tuple[
     """(subject, source) for a Công văn whose V/v line is generic; (None, None) when the V/v line
     already says enough or nothing better is found.
 
-    The portal's caption is used when it adds words the V/v line lacks; otherwise the body's
-    first sentence (after "Kính gửi"), which in a reply names the question ("… đề nghị hướng
-    dẫn về …")."""
+    The portal's caption is used when it names a matter the V/v line lacks; otherwise the first
+    sentence of the body that says what was asked ("Cục Thuế nhận được văn bản … đề nghị hướng
+    dẫn về …"); else nothing."""
     if not is_generic(vv):
         return None, None
     have = set(_words(_VV_RE.sub("", vv)))
     cap = caption_subject(caption)
-    if cap and len(set(_words(cap)) - have) >= 2:
+    # The caption must name a matter, not spell out the field ("về chính sách thuế giá trị gia tăng"
+    # for "V/v chính sách thuế GTGT" says nothing more): longer than a generic line, and new words.
+    if cap and len(_words(cap)) > GENERIC_WORDS + 2 and len(set(_words(cap)) - have) >= 2:
         return _cut(cap), "portal"
     for b in body_blocks[:12]:
-        t = b.text.strip()
-        if len(t) < 60 or is_boilerplate(t) or t.lower().startswith(("kính gửi", "căn cứ")):
+        t = re.sub(r"^\([^)]{0,200}\)\s*", "", b.text.strip())  # "(Lô D1, KCN …) Cục Thuế nhận được …"
+        if len(t) < 60 or is_boilerplate(t) or not _QUESTION_RE.search(t):
             continue
         sentence = _first_sentence(t)
         if len(set(_words(sentence)) - have) >= 3:
             return _cut(sentence), "first_line"
         break
     return None, None
+
+
+# The sentence of a reply that says what was asked: "Cục Thuế nhận được văn bản … đề nghị hướng dẫn …".
+_QUESTION_RE = re.compile(r"\b(?:nhận\s+được|đề\s+nghị|hỏi\s+về|vướng\s+mắc|phản\s+ánh|kiến\s+nghị)\b", re.I)
 
 
 # ---------------------------------------------------------------------------------------------
