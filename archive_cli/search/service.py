@@ -20,7 +20,7 @@ ALL = 10**9
 #: most this length, within this time.
 SUGGEST_WORDS = 5
 SUGGEST_MAX_LENGTH = 20
-SUGGEST_SECONDS = 0.5
+SUGGEST_SECONDS = 0.25
 
 
 def validate(query: str, filters: Filters) -> Query:
