@@ -1,6 +1,7 @@
 """Rich views: search hits, document header, outline tree, tables. Plain text when piped."""
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from .display import display_date, one_line, printable, tsv_field
@@ -250,8 +251,6 @@ def styled_body(body: str):
 
     Not rich's Markdown renderer: it would renumber "1. … 3." paragraphs as a list and centre
     headings; a clerk needs the numbering exactly as in the document."""
-    import re
-
     from rich.text import Text
 
     from .closing_marks import closing_marker
@@ -318,6 +317,9 @@ def capture(con, draw, color: bool) -> str:
     return buf.getvalue()
 
 
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def page_or_print(con, draw, enabled: bool = True, find=None) -> bool | None:
     """``draw`` onto the terminal, through the pager when its output is taller than the screen.
     With ``find`` (a pattern), the pager opens at the line of its first match; returns whether
@@ -325,7 +327,8 @@ def page_or_print(con, draw, enabled: bool = True, find=None) -> bool | None:
     from .pager import find_pager, run_pager
 
     text = capture(con, draw, color=con.color_system is not None)
-    plain = capture(con, draw, color=False) if find is not None or con.color_system is not None else text
+    # the same layout without its SGR codes (rich writes no others here): no second rendering
+    plain = _SGR.sub("", text) if con.color_system is not None else text
     line = None
     if find is not None:
         m = find.search(plain)

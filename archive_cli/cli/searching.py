@@ -103,17 +103,8 @@ def list_(ctx, filters, sort, reverse, limit, page, pager, as_json):
         hits = hits[:limit]
     if as_json:
         echo_json([h.to_dict(with_score=False) for h in hits])
-    elif hits:
-        from ..render import console, hits_table, hits_tsv, page_or_print
-
-        arch.remember([h.id for h in hits], first=first)
-        con = console()
-        if con.is_terminal:
-            page_or_print(con, lambda target: target.print(hits_table(target, hits, first)), enabled=pager)
-        else:
-            click.echo(hits_tsv(hits), nl=False)
     else:
-        click.echo(_("No documents."), err=True)
+        _emit_hits(arch, hits, first, pager, _("No documents."))
     if not hits:
         raise SystemExit(1)
 
@@ -134,19 +125,26 @@ def similar(ctx, ref, limit, as_json):
     hits = arch.similar(ref, limit=limit)
     if as_json:
         echo_json([h.to_dict(with_score=False) | {"score": round(h.score, 4)} for h in hits])
-    elif hits:
-        from ..render import console, hits_table, hits_tsv
-
-        arch.remember([h.id for h in hits])
-        con = console()
-        if con.is_terminal:
-            con.print(hits_table(con, hits))
-        else:
-            click.echo(hits_tsv(hits), nl=False)
     else:
-        click.echo(_("No similar documents."), err=True)
+        _emit_hits(arch, hits, 1, True, _("No similar documents."))
     if not hits:
         raise SystemExit(1)
+
+
+def _emit_hits(arch, hits, first: int, pager: bool, empty: str) -> None:
+    """A listing for people: remembered for `show N`, a table on a terminal (paged when taller
+    than it), tab-separated rows in a pipe; ``empty`` on stderr when there is nothing."""
+    if not hits:
+        click.echo(empty, err=True)
+        return
+    from ..render import console, hits_table, hits_tsv, page_or_print
+
+    arch.remember([h.id for h in hits], first=first)
+    con = console()
+    if con.is_terminal:
+        page_or_print(con, lambda target: target.print(hits_table(target, hits, first)), enabled=pager)
+    else:
+        click.echo(hits_tsv(hits), nl=False)
 
 
 COMMANDS = [search, list_, similar]
