@@ -42,6 +42,21 @@ def default_root() -> Path:
     return Path(platformdirs.user_data_dir("archive-cli", appauthor=False))
 
 
+def open_archive(location: str | Path | None = None, *, wait: float = DEFAULT_WAIT) -> Archive:
+    """The archive at ``location``: a folder path, or a ``postgresql://`` URL naming a server
+    archive (:class:`archive_cli.postgres.archive.ServerArchive`); ``ARCHIVE_HOME`` or the user
+    data folder when None."""
+    from .location import is_server_url
+
+    if location is None:
+        location = os.environ.get("ARCHIVE_HOME") or None
+    if location is not None and is_server_url(location):
+        from .postgres.archive import ServerArchive
+
+        return ServerArchive(str(location), wait=wait)
+    return Archive(Path(location).expanduser() if location is not None else None, wait=wait)
+
+
 class Archive:
     """An archive folder: store (truth) + index (derived) + a write lock."""
 
@@ -62,6 +77,11 @@ class Archive:
         self._index = None
 
     # --- plumbing ----------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        """Where the archive is, as messages name it."""
+        return str(self.root)
+
     @property
     def index(self):
         if self._index is None:
@@ -103,6 +123,15 @@ class Archive:
             from .errors import IndexProblem
 
             raise IndexProblem(_("{reason} Run `archive check --repair` to rebuild it.").format(reason=state.reason))
+
+    def _pipeline_options(self) -> dict:
+        """What an import pipeline needs beyond the defaults (a server archive stores batches
+        its own way)."""
+        return {}
+
+    def ids_starting(self, prefix: str) -> list[str]:
+        """Ids of the documents whose id starts with ``prefix``."""
+        return sorted(e.id for e in self.store.entries() if e.id.startswith(prefix))
 
     def _require_index(self) -> None:
         if not self.store.docs_dir.is_dir():
@@ -146,6 +175,7 @@ class Archive:
                                   lock=lambda: self.lock("import"), ensure=self._ensure, jobs=jobs,
                                   tags=tuple(tags), dry_run=dry_run, max_seconds=self.max_seconds,
                                   on_prepared=on_prepared, ocr=OcrOptions(mode=ocr), on_page=on_page,
+                                  **self._pipeline_options(),
                                   **({"commit_seconds": commit_seconds} if commit_seconds is not None else {}))
         yield from pipeline.run(candidates)
 
@@ -179,7 +209,7 @@ class Archive:
         # any start of an id, but digits alone only from four on: "show 1" must not open
         # whichever document's id happens to begin with 1
         if re.fullmatch(r"[0-9a-f]{1,12}", low) and (not low.isdigit() or len(low) >= 4):
-            candidates = [e.id for e in self.store.entries() if e.id.startswith(low)]
+            candidates = self.ids_starting(low)
             if len(candidates) == 1:
                 return candidates[0]
             if len(candidates) > 1:
@@ -288,6 +318,41 @@ class Archive:
                 report.remaining = check(self.store, self.index, repair=False).problems
                 return report
         return check(self.store, self.index, repair=False)
+
+    # --- copying between archives -------------------------------------------------------------
+    def portable_documents(self, problems: list[str]):
+        """Every document as :class:`~archive_cli.copying.Portable`, by id (for ``copy``)."""
+        from .copying import folder_documents
+
+        if not self.store.docs_dir.is_dir():
+            return iter(())
+        return folder_documents(self, problems)
+
+    def receive(self, items, problems: list[str]):
+        """Store documents copied from another archive under their ids and index them;
+        yields (item, stored) — stored False when this archive already had that id."""
+        from .index.records import record_for
+        from .store import document_from_text
+
+        with self.lock("copy"):
+            self._ensure()
+            batch = []
+            for item in items:
+                if self.store.exists(item.id):
+                    yield item, False
+                    continue
+                self.store.write_original(item.sha256, item.data)
+                entry = self.store.write_text(item.id, item.text)
+                try:
+                    batch.append(record_for(document_from_text(item.id, item.text), entry.stamp))
+                except Exception as exc:  # kept as it came; `check` reports it, as for a hand edit
+                    problems.append(_("{id} was copied but cannot be indexed ({reason}).").format(id=item.id, reason=exc))
+                if len(batch) >= 500:
+                    self.index.add(batch)
+                    batch = []
+                yield item, True
+            if batch:
+                self.index.add(batch)
 
     def stats(self) -> dict:
         """Counts by type, issuer and year; archive and index sizes."""

@@ -185,30 +185,39 @@ def check(store: Store, index: SearchIndex, repair: bool) -> CheckReport:
     return report
 
 
-def stats(store: Store, index: SearchIndex, root) -> dict:
-    """Counts by type, issuer and year, documents read with OCR; archive and index sizes."""
+def document_counts(index: SearchIndex | None) -> dict:
+    """Documents in the index, those read with OCR, and counts by type, issuer and year."""
     from collections import Counter
-
-    from .fsutil import tree_bytes
 
     docs = ocr = 0
     by_type: Counter[str] = Counter()
     by_issuer: Counter[str] = Counter()
     by_year: Counter[str] = Counter()
-    if store.docs_dir.is_dir() and index.state().state != "missing":
-        for f in index.documents():
-            docs += 1
-            ocr += bool(f.get("ocr"))
-            by_type[f.get("doc_type") or "?"] += 1
-            by_issuer[f.get("issuer") or "?"] += 1
-            by_year[(f.get("issued") or "?")[:4]] += 1
+    for f in index.documents() if index is not None else ():
+        docs += 1
+        ocr += bool(f.get("ocr"))
+        by_type[f.get("doc_type") or "?"] += 1
+        by_issuer[f.get("issuer") or "?"] += 1
+        by_year[(f.get("issued") or "?")[:4]] += 1
     return {
         "documents": docs,
-        "store_documents": sum(1 for _ in store.entries()),
         "ocr_documents": ocr,
         "by_type": dict(by_type.most_common()),
         "by_issuer": dict(by_issuer.most_common()),
         "by_year": dict(sorted(by_year.items(), reverse=True)),
+    }
+
+
+def stats(store: Store, index: SearchIndex, root) -> dict:
+    """Counts by type, issuer and year, documents read with OCR; archive and index sizes."""
+    from .fsutil import tree_bytes
+
+    present = store.docs_dir.is_dir() and index.state().state != "missing"
+    counts = document_counts(index if present else None)
+    return {
+        "documents": counts["documents"],
+        "store_documents": sum(1 for _ in store.entries()),
+        **{k: v for k, v in counts.items() if k != "documents"},
         "archive_bytes": tree_bytes(root),
         "index_bytes": tree_bytes(root / "index"),
         "path": str(root),

@@ -28,7 +28,7 @@ SHA_RE = re.compile(r"[0-9a-f]{64}")
 ID_FILE_RE = re.compile(r"[0-9a-f]{12}\.md")
 
 
-def _reason(exc: Exception) -> str:
+def reason(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return _("not valid UTF-8 at byte {n}").format(n=exc.start)
     if isinstance(exc, IsADirectoryError):
@@ -121,7 +121,7 @@ class Store:
             raise
         except Exception as exc:  # YAML, Unicode or shape errors from a hand edit
             raise StoreError(_("{path} cannot be read ({reason}); fix it in an editor or remove the document.").format(
-                path=path, reason=_reason(exc))) from None
+                path=path, reason=reason(exc))) from None
 
     def front_matter(self, doc_id: str) -> dict[str, Any]:
         """A store file's front matter, read with the safe loader; StoreError naming the file
@@ -135,7 +135,7 @@ class Store:
             raise
         except Exception as exc:
             raise StoreError(_("{path} cannot be read ({reason}); fix it in an editor or remove the document.").format(
-                path=path, reason=_reason(exc))) from None
+                path=path, reason=reason(exc))) from None
 
     def original_sha(self, doc_id: str) -> str | None:
         """The content hash of the original a store file names, read from its front matter;
@@ -154,12 +154,7 @@ class Store:
     def read_body(self, doc_id: str) -> str:
         """The Markdown body of a store file without parsing its front matter or outline
         (what a search result needs for its snippet)."""
-        text = self.doc_path(doc_id).read_text(encoding="utf-8").removeprefix("\ufeff").strip()
-        if text.startswith("---"):
-            m = _FM_END.search(text, 3)
-            if m:
-                return text[m.end():].strip()
-        return text
+        return body_of(self.doc_path(doc_id).read_text(encoding="utf-8"))
 
     def original(self, sha256: str) -> bytes:
         return self.original_path(sha256).read_bytes()
@@ -223,6 +218,16 @@ class Store:
         if sha256:
             remove_file(self.original_path(sha256))
         return existed
+
+
+def body_of(text: str) -> str:
+    """The Markdown body of a store file's text, its front matter left unparsed."""
+    text = text.removeprefix("\ufeff").strip()
+    if text.startswith("---"):
+        m = _FM_END.search(text, 3)
+        if m:
+            return text[m.end():].strip()
+    return text
 
 
 def document_to_text(doc: Document, extra: dict[str, Any] | None = None) -> str:

@@ -59,9 +59,33 @@ class ArchiveGroup(click.Group):
         except Exception as exc:  # the last line of defence: one sentence, --debug for more
             if _debug(ctx):
                 raise
+            known = _server_error(ctx, exc)
+            if known is not None:
+                click.echo(_("Error: {message}").format(message=one_line(str(known))), err=True)
+                ctx.exit(known.exit_code)
             click.echo(_("Error: unexpected failure ({kind}: {msg}); rerun with --debug for details.").format(
                 kind=type(exc).__name__, msg=one_line(str(exc).splitlines()[0] if str(exc) else "")), err=True)
             ctx.exit(1)
+
+
+def _location(value: str | None) -> str | Path | None:
+    """A URL stays text; anything else is a folder path."""
+    from ..location import is_server_url
+
+    if value is None or is_server_url(value):
+        return value
+    return Path(value).expanduser()
+
+
+def _server_error(ctx: click.Context, exc: BaseException):
+    """A database driver's error as the library's one sentence (None for any other error)."""
+    if not (type(exc).__module__ or "").startswith("psycopg"):
+        return None
+    from ..location import is_server_url
+    from ..postgres.db import describe
+
+    location = getattr(ctx.find_root().obj, "archive_path", None)
+    return describe(exc, str(location) if is_server_url(location) else "")
 
 
 def _candidate_lines(hits) -> list[str]:
@@ -100,14 +124,16 @@ def _debug(ctx: click.Context) -> bool:
 
 
 @click.group(cls=ArchiveGroup, context_settings=CONTEXT_SETTINGS)
-@click.option("--archive", "archive_path", type=click.Path(file_okay=False, path_type=Path),
-              envvar="ARCHIVE_HOME", help="Archive folder (default: $ARCHIVE_HOME, else the user data folder).")
+@click.option("--archive", "archive_path", metavar="PATH|URL", callback=lambda _c, _p, v: _location(v),
+              envvar="ARCHIVE_HOME",
+              help="Archive folder, or a postgresql://user@host/db URL for a shared server archive "
+                   "(default: $ARCHIVE_HOME, else the user data folder).")
 @click.option("--wait", type=click.FloatRange(min=0), default=5.0, show_default=True,
               help="Seconds to wait for another writer to finish.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(package_name="archive-cli", prog_name="archive")
 @click.pass_context
-def cli(ctx: click.Context, archive_path: Path | None, wait: float, debug: bool) -> None:
+def cli(ctx: click.Context, archive_path: str | Path | None, wait: float, debug: bool) -> None:
     """A local archive of official documents: import, search, read by section, export.
 
     \b

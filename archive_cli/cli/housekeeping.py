@@ -125,4 +125,44 @@ def stats(ctx, as_json):
         con.print(t)
 
 
-COMMANDS = [remove, reindex, check, stats]
+@click.command("copy")
+@click.argument("source", metavar="SRC")
+@click.argument("dest", metavar="DEST")
+@json_option
+@pass_context
+def copy(ctx, source, dest, as_json):
+    """Copy every document of archive SRC into archive DEST: folders or postgresql:// URLs.
+
+    Store files, originals, ids, tags and sections arrive unchanged; DEST indexes them.
+    Documents DEST already holds are left as they are. Exit code 1 when any could not be copied.
+
+    \b
+    Examples:
+      archive copy ~/archive postgresql://clerk@server/office
+      archive copy postgresql://clerk@server/office ./backup
+    """
+    from ..archive import open_archive
+    from ..copying import copy_archive
+    from ..location import is_server_url, redact
+
+    def shown(x: str) -> str:
+        return redact(x) if is_server_url(x) else x
+
+    src, dst = open_archive(source, wait=ctx.wait), open_archive(dest, wait=ctx.wait)
+    if not is_server_url(source) and not src.store.docs_dir.is_dir():
+        from ..errors import NotFound
+
+        raise NotFound(_("{path} holds no archive to copy.").format(path=source))
+    report = copy_archive(src, dst)
+    if as_json:
+        echo_json({**report.to_dict(), "source": shown(source), "dest": shown(dest)})
+    else:
+        for problem in report.problems:
+            click.echo(problem, err=True)
+        click.echo(_("Copied {n} documents from {src} to {dest} ({m} already there).").format(
+            n=report.copied, src=shown(source), dest=shown(dest), m=report.present))
+    if not report.ok:
+        raise SystemExit(1)
+
+
+COMMANDS = [remove, reindex, check, stats, copy]

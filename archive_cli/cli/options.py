@@ -13,14 +13,15 @@ from ..i18n import _
 
 @dataclass
 class Context:
-    archive_path: Path | None
+    #: a folder path or a ``postgresql://`` URL (None: ARCHIVE_HOME, else the user data folder)
+    archive_path: str | Path | None
     wait: float
     debug: bool
 
     def archive(self):
-        from ..archive import Archive
+        from ..archive import open_archive
 
-        return Archive(self.archive_path, wait=self.wait)
+        return open_archive(self.archive_path, wait=self.wait)
 
 
 pass_context = click.make_pass_decorator(Context)

@@ -84,7 +84,8 @@ class ImportPipeline:
                  on_prepared: Callable[[Prepared], None] | None = None,
                  commit_seconds: float | None = COMMIT_SECONDS,
                  ocr: OcrOptions | None = None,
-                 on_page: Callable[[str, int, int], None] | None = None) -> None:
+                 on_page: Callable[[str, int, int], None] | None = None,
+                 store_batch: Callable[[list], None] | None = None) -> None:
         self.root = root
         self.store = store
         self._index = index
@@ -101,6 +102,9 @@ class ImportPipeline:
         self.commit_seconds = commit_seconds
         self.ocr = ocr or OcrOptions()
         self.on_page = on_page
+        #: stores and indexes a batch: the folder archive's by default; a server archive's in
+        #: a transaction per document
+        self.store_batch = store_batch
 
     @property
     def index(self) -> SearchIndex:
@@ -226,7 +230,11 @@ class ImportPipeline:
             return
         with self.lock():
             self.ensure()
-            self._store_and_index(pending)
+            if self.store_batch is None:
+                self._store_and_index(pending)
+            else:
+                self._warn_same_numbers(pending)
+                self.store_batch(pending)
         yield from (r for r, _p in pending)
 
     def _store_and_index(self, pending: list[tuple[ImportResult, Prepared | None]]) -> None:

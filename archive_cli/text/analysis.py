@@ -12,6 +12,10 @@ from .normalize import fold, normalize
 
 _WORD_RE = re.compile(r"\w+")
 
+#: Bump when this module or :mod:`.normalize` change what a text analyses to: every engine's
+#: index is then rebuilt from the store.
+ANALYSIS_VERSION = 1
+
 
 def tokens(text: str) -> list[str]:
     """Exact tokens: normalised, lower-case words (syllables) in order."""

@@ -22,13 +22,43 @@ def _whoosh(root: Path):
     return WhooshIndex(root / "index")
 
 
-ENGINES = {"whoosh": _whoosh}
+def _postgres(root: Path):
+    """A PostgreSQL index in a database of the test's own (the fixture below creates it)."""
+    from archive_cli.postgres.db import Database
+    from archive_cli.postgres.index import PgIndex
+
+    return PgIndex(Database((root / "database-url").read_text()))
+
+
+ENGINES = {"whoosh": _whoosh, "postgres": _postgres}
 
 
 @pytest.fixture(params=sorted(ENGINES), scope="module")
-def engine(request):
+def engine(request, tmp_path_factory):
     """A factory: ``engine(folder)`` → an engine's index, not yet created."""
-    return ENGINES[request.param]
+    if request.param != "postgres":
+        yield ENGINES[request.param]
+        return
+    from contextlib import ExitStack
+
+    from tests.pg import fresh_database
+
+    with ExitStack() as stack:
+        made = []
+
+        def factory(root: Path):
+            """A database per folder: the same folder opens the same database again."""
+            root.mkdir(parents=True, exist_ok=True)
+            if not (root / "database-url").exists():
+                (root / "database-url").write_text(stack.enter_context(fresh_database("archive_contract")))
+            index = _postgres(root)
+            made.append(index)
+            return index
+
+        factory.engine_name = "postgres"
+        yield factory
+        for index in made:
+            index.db.close()
 
 
 def make_documents(n: int = N_DOCS, seed: int = SEED):

@@ -31,7 +31,7 @@ WRITER = textwrap.dedent("""
 def test_reads_during_commits_each_see_a_committed_state(engine, tmp_path):
     from tests.contract.conftest import ENGINES
 
-    name = next(k for k, v in ENGINES.items() if v is engine)
+    name = getattr(engine, "engine_name", None) or next(k for k, v in ENGINES.items() if v is engine)
     n = 8 * BATCH
     docs = make_documents(n, seed=11)
     odocs = [oracle_doc(d) for d in docs]

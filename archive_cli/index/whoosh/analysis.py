@@ -25,12 +25,9 @@ from __future__ import annotations
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from ...text.analysis import fold_token, tokens
+from ...text.analysis import ANALYSIS_VERSION, fold_token, tokens
 from ..records import SECTION_KINDS, TITLE, Passage
 
-#: Bump when :mod:`archive_cli.text.analysis` or :mod:`archive_cli.text.normalize` change what a
-#: text analyses to: indexes analysed the old way are then rebuilt.
-ANALYSIS_VERSION = 1
 
 PASSAGE = "\x1e"  # starts an encoded passage: PASSAGE, its kind, WORDS, the words
 WORDS = "\x1f"

@@ -1,0 +1,164 @@
+"""A server archive: the same :class:`~archive_cli.archive.Archive` over a PostgreSQL database.
+
+The database is the truth and holds the index too, so what a folder archive needs a write lock,
+fsyncs and repairs for is here a transaction: each document is stored and indexed in one
+(:meth:`ServerArchive.store_batch`), a removal likewise, a reindex replaces the index in one.
+Any number of clerks read while others write; two importing the same file store it once (the
+content hash is unique). What stays on the clerk's computer is only what is personal: the
+numbered list of their last search, for ``show 3``.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import nullcontext
+from pathlib import Path
+
+from ..archive import DEFAULT_WAIT, Archive
+from ..errors import IndexProblem, NotFound
+from ..i18n import _
+from ..location import redact
+from .db import Database
+from .index import PgIndex
+from .store import PgStore
+
+
+def state_dir(url: str) -> Path:
+    """This user's local folder for a server archive (last results), by the URL without its
+    password."""
+    import platformdirs
+
+    key = hashlib.sha1(redact(url).encode("utf-8")).hexdigest()[:16]
+    return Path(platformdirs.user_cache_dir("archive-cli", appauthor=False)) / "servers" / key
+
+
+class ServerArchive(Archive):
+    def __init__(self, url: str, *, wait: float = DEFAULT_WAIT, max_bytes: int | None = None) -> None:
+        super().__init__(state_dir(url), wait=wait, max_bytes=max_bytes)
+        self.url = url
+        self.db = Database(url, wait=wait)
+        self.store = PgStore(self.db)
+        self._index = PgIndex(self.db)
+        self._ready = False
+
+    @property
+    def location(self) -> str:
+        return redact(self.url)
+
+    # --- plumbing ----------------------------------------------------------------------------
+    def lock(self, command: str):
+        return nullcontext()  # transactions, not a lock, keep writers apart
+
+    def _ensure(self) -> None:
+        """Before a write: this account may write; the schema exists and is current; an index
+        analysed by another version is rebuilt from the documents."""
+        if self._ready:
+            return
+        from .schema import migrate
+
+        migrate(self.db)
+        self.db.require_write()
+        if self.index.state().state == "outdated":
+            self._rebuild()
+        self._ready = True
+
+    def _require_index(self) -> None:
+        state = self.index.state()
+        if state.state == "missing":
+            raise NotFound(_("The archive at {root} is empty; import documents first.").format(root=self.location))
+        if not state.ok:
+            raise IndexProblem(_("The index of {root} was built by another version of archive-cli; run `archive reindex`.").format(
+                root=self.location))
+
+    def _pipeline_options(self) -> dict:
+        return {"store_batch": self.store_batch}
+
+    def ids_starting(self, prefix: str) -> list[str]:
+        rows = self.db.execute("SELECT id FROM archive.documents WHERE id LIKE %s ORDER BY id LIMIT 1000",
+                               [prefix.replace("%", "").replace("_", "") + "%"]).fetchall()
+        return [r[0] for r in rows]
+
+    # --- import ------------------------------------------------------------------------------
+    def import_paths(self, paths, **kwargs):
+        if not kwargs.get("dry_run"):
+            self._ensure()  # a reader learns it here, before any file is read
+        return super().import_paths(paths, **kwargs)
+
+    def store_batch(self, pending) -> None:
+        """Store and index each new document in a transaction of its own: its row, its
+        original and its index entries commit together, or nothing does."""
+        for r, p in sorted(((r, p) for r, p in pending if p is not None and p.error is None and r.status == "imported"),
+                           key=lambda rp: rp[1].id):
+            with self.db.transaction():
+                entry = self.store.put(p.id, p.text, p.sha256, p.data)
+                if entry is None:  # the same content is already stored
+                    r.status, r.title = "duplicate", None
+                    continue
+                p.record.stamp = entry.stamp
+                self.index.add([p.record])
+
+    # --- housekeeping ------------------------------------------------------------------------
+    def remove(self, ref: str) -> str:
+        self._require_index()
+        self.db.require_write()
+        doc_id = self.resolve(ref)
+        with self.db.transaction():
+            self.index.delete([doc_id])
+            if self.store.delete(doc_id) is None:
+                raise NotFound(_("No document matches {ref}.").format(ref=ref))
+        return doc_id
+
+    def reindex(self):
+        from .schema import migrate
+
+        migrate(self.db)
+        self.db.require_write()
+        return self._rebuild()
+
+    def _rebuild(self):
+        from ..maintenance import Problem, records
+
+        problems: list[Problem] = []
+        return self.index.rebuild(records(self.store, sorted(self.store.entries(), key=lambda e: e.id), problems)), problems
+
+    def check(self, repair: bool = False):
+        from .maintenance import check
+
+        if repair:
+            self._ensure()
+        return check(self, repair=repair)
+
+    def stats(self) -> dict:
+        from .maintenance import stats
+
+        return stats(self)
+
+    # --- copying between archives -------------------------------------------------------------
+    def portable_documents(self, problems: list[str]) -> Iterator:
+        from ..copying import Portable
+        from .schema import installed_version
+
+        if installed_version(self.db) is None:
+            return
+        for doc_id in self.store.ids():
+            text = self.store.text(doc_id)
+            sha = self.store.original_sha(doc_id)
+            yield Portable(doc_id, text, sha, self.store.original(sha))
+
+    def receive(self, items, problems: list[str]):
+        """Each copied document stored and indexed in one transaction, under its id."""
+        from ..index.records import record_for
+        from ..store import document_from_text
+
+        self._ensure()
+        for item in items:
+            with self.db.transaction():
+                entry = self.store.put(item.id, item.text, item.sha256, item.data)
+                if entry is not None:
+                    try:
+                        record = record_for(document_from_text(item.id, item.text), entry.stamp)
+                    except Exception as exc:
+                        problems.append(_("{id} was copied but cannot be indexed ({reason}).").format(id=item.id, reason=exc))
+                    else:
+                        self.index.add([record])
+            yield item, entry is not None

@@ -1,0 +1,114 @@
+"""The document store of a server archive: the ``documents`` and ``originals`` tables.
+
+A document row holds the store file exactly as a folder archive writes it (front matter +
+Markdown body, :func:`archive_cli.store.document_to_text`), so reading a document back is the
+same code for both kinds of archive, and copying between them changes no byte. Originals are
+content-addressed by their SHA-256, as in a folder archive.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..errors import StoreError
+from ..i18n import _
+from ..model import Document
+from ..store import StoreEntry, body_of, document_from_text, document_to_text, reason
+from .db import Database
+
+
+def stamp_of(text: str) -> str:
+    """A store row's stamp: changes when its text does."""
+    return "db-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+class PgStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _where(self, doc_id: str) -> PurePosixPath:
+        """How a message names a document row."""
+        return PurePosixPath(f"{self.db.shown}#{doc_id}")
+
+    # --- reading -----------------------------------------------------------------------------
+    def exists(self, doc_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM archive.documents WHERE id = %s", [doc_id]).fetchone() is not None
+
+    def entries(self) -> Iterator[StoreEntry]:
+        rows = self.db.execute("SELECT id, stamp FROM archive.documents").fetchall()
+        return iter([StoreEntry(i, self._where(i), s) for i, s in rows])
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM archive.documents ORDER BY id").fetchall()]
+
+    def entry(self, doc_id: str) -> StoreEntry | None:
+        row = self.db.execute("SELECT stamp FROM archive.documents WHERE id = %s", [doc_id]).fetchone()
+        return StoreEntry(doc_id, self._where(doc_id), row[0]) if row else None
+
+    def text(self, doc_id: str) -> str:
+        row = self.db.execute("SELECT body FROM archive.documents WHERE id = %s", [doc_id]).fetchone()
+        if row is None:
+            raise FileNotFoundError(doc_id)
+        return row[0]
+
+    def load(self, doc_id: str) -> Document:
+        text = self.text(doc_id)
+        try:
+            return document_from_text(doc_id, text)
+        except Exception as exc:
+            raise StoreError(_("Document {id} cannot be read ({reason}).").format(id=doc_id, reason=reason(exc))) from None
+
+    def front_matter(self, doc_id: str) -> dict[str, Any]:
+        from ..front_matter import read
+
+        return read(self.text(doc_id))[0]
+
+    def original_sha(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT sha256 FROM archive.documents WHERE id = %s", [doc_id]).fetchone()
+        if row is None:
+            raise FileNotFoundError(doc_id)
+        return row[0]
+
+    def originals_of(self, doc_id: str) -> list:
+        return []  # a row always names its original (a foreign key)
+
+    def read_body(self, doc_id: str) -> str:
+        return body_of(self.text(doc_id))
+
+    def original(self, sha256: str) -> bytes:
+        row = self.db.execute("SELECT data FROM archive.originals WHERE sha256 = %s", [sha256]).fetchone()
+        if row is None:
+            raise FileNotFoundError(sha256)
+        return bytes(row[0])
+
+    def has_original(self, sha256: str) -> bool:
+        return self.db.execute("SELECT 1 FROM archive.originals WHERE sha256 = %s", [sha256]).fetchone() is not None
+
+    # --- writing (inside the caller's transaction) -------------------------------------------
+    def put(self, doc_id: str, text: str, sha256: str, data: bytes) -> StoreEntry | None:
+        """Store a document and its original; None when a document with this content is
+        already there (stored by another clerk, perhaps a moment ago)."""
+        self.db.execute("INSERT INTO archive.originals (sha256, size, data) VALUES (%s, %s, %s)"
+                        " ON CONFLICT (sha256) DO NOTHING", [sha256, len(data), data])
+        stamp = stamp_of(text)
+        row = self.db.execute("INSERT INTO archive.documents (id, sha256, body, stamp) VALUES (%s, %s, %s, %s)"
+                              " ON CONFLICT DO NOTHING RETURNING id", [doc_id, sha256, text, stamp]).fetchone()
+        return StoreEntry(doc_id, self._where(doc_id), stamp) if row else None
+
+    def write(self, doc: Document) -> StoreEntry:
+        """Replace a stored document's text (its original unchanged)."""
+        text = document_to_text(doc)
+        stamp = stamp_of(text)
+        self.db.execute("UPDATE archive.documents SET body = %s, stamp = %s WHERE id = %s", [text, stamp, doc.id])
+        return StoreEntry(doc.id, self._where(doc.id), stamp)
+
+    def delete(self, doc_id: str) -> str | None:
+        """Remove a document and its original; the removed original's hash."""
+        row = self.db.execute("DELETE FROM archive.documents WHERE id = %s RETURNING sha256", [doc_id]).fetchone()
+        if row is None:
+            return None
+        self.db.execute("DELETE FROM archive.originals o WHERE sha256 = %s AND NOT EXISTS"
+                        " (SELECT 1 FROM archive.documents d WHERE d.sha256 = o.sha256)", [row[0]])
+        return row[0]
