@@ -124,6 +124,9 @@ class Archive:
 
             raise IndexProblem(_("{reason} Run `archive check --repair` to rebuild it.").format(reason=state.reason))
 
+    def close(self) -> None:
+        """Let go of what the archive holds open (a server archive's connection)."""
+
     def _pipeline_options(self) -> dict:
         """What an import pipeline needs beyond the defaults (a server archive stores batches
         its own way)."""

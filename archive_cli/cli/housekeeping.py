@@ -149,6 +149,8 @@ def copy(ctx, source, dest, as_json):
         return redact(x) if is_server_url(x) else x
 
     src, dst = open_archive(source, wait=ctx.wait), open_archive(dest, wait=ctx.wait)
+    click.get_current_context().call_on_close(src.close)
+    click.get_current_context().call_on_close(dst.close)
     if not is_server_url(source) and not src.store.docs_dir.is_dir():
         from ..errors import NotFound
 

@@ -21,7 +21,11 @@ class Context:
     def archive(self):
         from ..archive import open_archive
 
-        return open_archive(self.archive_path, wait=self.wait)
+        arch = open_archive(self.archive_path, wait=self.wait)
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.call_on_close(arch.close)  # a server archive's connection ends with the command
+        return arch
 
 
 pass_context = click.make_pass_decorator(Context)

@@ -46,6 +46,9 @@ class ServerArchive(Archive):
         return redact(self.url)
 
     # --- plumbing ----------------------------------------------------------------------------
+    def close(self) -> None:
+        self.db.close()
+
     def lock(self, command: str):
         return nullcontext()  # transactions, not a lock, keep writers apart
 

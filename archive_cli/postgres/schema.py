@@ -115,12 +115,18 @@ def migrate(db) -> bool:
     if current is not None and current > SCHEMA_VERSION:
         raise ArchiveError(_("The server archive {url} was made by a newer archive-cli (schema {n}); upgrade archive-cli.").format(
             url=db.shown, n=current))
-    with db.transaction():
-        db.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        current = installed_version(db) or 0  # another process may have migrated meanwhile
-        for n in range(current, SCHEMA_VERSION):
-            db.execute(MIGRATIONS[n])
-            set_meta(db, "schema_version", str(n + 1))
-        if meta(db, "index_version") is None:
-            set_meta(db, "index_version", index_version())  # an empty index of this version
+    # A session lock taken before the transaction starts: the transaction then reads the
+    # catalogue as the previous holder committed it (a lock taken inside it would not refresh
+    # what to_regclass sees, and two first writers would both create the tables).
+    db.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    try:
+        with db.transaction():
+            current = installed_version(db) or 0  # another process may have migrated meanwhile
+            for n in range(current, SCHEMA_VERSION):
+                db.execute(MIGRATIONS[n])
+                set_meta(db, "schema_version", str(n + 1))
+            if meta(db, "index_version") is None:
+                set_meta(db, "index_version", index_version())  # an empty index of this version
+    finally:
+        db.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
     return True

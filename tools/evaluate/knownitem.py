@@ -110,18 +110,21 @@ def import_collection(arch, collection: list[str], corpus: Path, jobs: int = 2) 
     return ids, problems
 
 
-def stored_text(archive_dir: Path, doc_id: str) -> str:
-    """The text archive-cli stored for a document: the Markdown body after the front matter."""
+def stored_text(archive, doc_id: str) -> str:
+    """The text archive-cli stored for a document: the Markdown body after the front matter
+    (``archive`` a folder path, or an opened archive of either kind)."""
+    if hasattr(archive, "store"):
+        return archive.store.read_body(doc_id)
     import frontmatter
 
-    return frontmatter.load(str(archive_dir / "documents" / f"{doc_id}.md")).content
+    return frontmatter.load(str(Path(archive) / "documents" / f"{doc_id}.md")).content
 
 
-def write_texts(archive_dir: Path, doc_ids: list[str], dest: Path) -> int:
+def write_texts(archive, doc_ids: list[str], dest: Path) -> int:
     dest.mkdir(parents=True, exist_ok=True)
     n = 0
     for doc_id in sorted(set(doc_ids)):
-        (dest / f"{doc_id}.txt").write_text(stored_text(archive_dir, doc_id), encoding="utf-8")
+        (dest / f"{doc_id}.txt").write_text(stored_text(archive, doc_id), encoding="utf-8")
         n += 1
     return n
 
@@ -213,17 +216,17 @@ def select(queries: list[dict], only: set[str] | None) -> list[dict]:
     return [q for q in queries if q["id"] in only or q["style"] in only]
 
 
-def evaluate(gold: dict[str, Any], corpus: Path, archive_dir: Path | None = None,
+def evaluate(gold: dict[str, Any], corpus: Path, archive_dir: Path | str | None = None,
              only: set[str] | None = None, baselines: bool = True, jobs: int = 2,
              work_dir: Path | None = None) -> dict[str, Any]:
-    from archive_cli.archive import Archive
+    from archive_cli.archive import open_archive
 
     tmp = tempfile.TemporaryDirectory(prefix="archive-eval-knownitem-")
     try:
         if archive_dir is None:
             archive_dir = Path(tmp.name) / "archive"
         work = Path(work_dir) if work_dir is not None else Path(tmp.name) / "baselines"
-        arch = Archive(archive_dir)
+        arch = open_archive(archive_dir)  # a folder, or a postgresql:// URL (the server engine)
         t0 = time.perf_counter()
         ids, problems = import_collection(arch, gold["collection"], corpus, jobs=jobs)
         import_s = round(time.perf_counter() - t0, 2)
@@ -241,7 +244,7 @@ def evaluate(gold: dict[str, Any], corpus: Path, archive_dir: Path | None = None
         if baselines:
             texts = work / "texts"
             shutil.rmtree(texts, ignore_errors=True)
-            n = write_texts(Path(archive_dir), list(paths_of), texts)
+            n = write_texts(arch, list(paths_of), texts)
             engines, unavailable = start_baselines(texts, work)
             for name, eng in engines.items():
                 runners[name] = eng.search
@@ -352,8 +355,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="query file (default: %(default)s)")
     ap.add_argument("--corpus", type=Path, default=None,
                     help="corpus folder (default: $ARCHIVE_CORPUS or ../shared/corpus)")
-    ap.add_argument("--archive", type=Path, default=None,
-                    help="reuse (or create) this archive instead of a temporary one")
+    ap.add_argument("--archive", default=None,
+                    help="reuse (or create) this archive instead of a temporary one: a folder, or a "
+                         "postgresql:// URL to evaluate the PostgreSQL engine")
     ap.add_argument("--only", action="append", default=[], metavar="STYLE",
                     help="run only this style (or query id); repeatable")
     ap.add_argument("--baselines", action=argparse.BooleanOptionalAction, default=True,
