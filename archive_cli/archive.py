@@ -178,8 +178,8 @@ class Archive:
                                   lock=lambda: self.lock("import"), ensure=self._ensure, jobs=jobs,
                                   tags=tuple(tags), dry_run=dry_run, max_seconds=self.max_seconds,
                                   on_prepared=on_prepared, ocr=OcrOptions(mode=ocr), on_page=on_page,
-                                  **self._pipeline_options(),
-                                  **({"commit_seconds": commit_seconds} if commit_seconds is not None else {}))
+                                  **{**self._pipeline_options(),
+                                     **({"commit_seconds": commit_seconds} if commit_seconds is not None else {})})
         yield from pipeline.run(candidates)
 
     # --- finding documents -------------------------------------------------------------------

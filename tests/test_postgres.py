@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import DOCUMENTS, REPO, run
-from tests.pg import fresh_database, server_url
+from tests.pg import fresh_database
 
 
 def cli(location: str | Path, *args: str, input: str | None = None):

@@ -97,7 +97,7 @@ def describe(exc: BaseException, url: str) -> ArchiveError | None:
     sqlstate = getattr(exc, "sqlstate", None) or ""
     if sqlstate == "42501":  # insufficient_privilege
         return ReadOnlyAccount(_("This account can only read the archive."))
-    if sqlstate.startswith("08") or type(exc).__name__ in ("OperationalError", "InterfaceError"):
+    if sqlstate.startswith(("08", "57")) or type(exc).__name__ in ("OperationalError", "InterfaceError"):
         return ArchiveError(_("The server archive {url} stopped answering ({reason}).").format(
             url=db.shown, reason=db.reason(exc)))
     if sqlstate in ("55P03", "40P01", "40001"):  # lock timeout, deadlock, serialization

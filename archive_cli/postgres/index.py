@@ -31,6 +31,9 @@ def _fields(row) -> dict:
 class PgIndex:
     def __init__(self, db: Database) -> None:
         self.db = db
+        #: folded words this process already added to the suggestion table (an import sends
+        #: each new word once, not once per document)
+        self._words_sent: set[str] = set()
 
     # --- life cycle --------------------------------------------------------------------------
     def state(self) -> IndexState:
@@ -50,6 +53,7 @@ class PgIndex:
         with self.db.transaction():
             self.db.execute("DELETE FROM archive.entries")
             self.db.execute("DELETE FROM archive.words")
+            self._words_sent.clear()
             count = self._insert(records)
             schema.set_meta(self.db, "index_version", schema.index_version())
         return count
@@ -70,7 +74,7 @@ class PgIndex:
             return self._insert(records)
 
     def _insert(self, records: Iterable[IndexRecord]) -> int:
-        from .vectors import folded_words, record_vectors
+        from .vectors import record_vectors
 
         count = 0
         words: set[str] = set()
@@ -82,14 +86,14 @@ class PgIndex:
                 return
             rows, chunk_rows = [], ([], [], [], [], [])
             for r in batch:
-                text_tsv, title_tsv, issuer_tsv, chunks = record_vectors(r)
+                v = record_vectors(r)
                 rows.append((r.id, r.stamp, r.title, r.doc_type, r.number, r.issuer, r.issued, r.sha256,
                              r.outline, r.subtitle, r.ocr, r.type_key, r.year, list(r.tags), list(r.issuer_words),
-                             list(r.number_keys), list(r.cites), list(r.kinds), text_tsv, title_tsv, issuer_tsv))
-                for seq, c in enumerate(chunks):
+                             list(r.number_keys), list(r.cites), list(r.kinds), v.text, v.title, v.issuer))
+                for seq, c in enumerate(v.chunks):
                     for column, value in zip(chunk_rows, (r.id, seq, c.kind, c.start, c.vector)):
                         column.append(value)
-                words |= folded_words(r)
+                words |= v.folded
             with self.db.conn.cursor() as cur:
                 cur.executemany(
                     "INSERT INTO archive.entries (id, stamp, title, doc_type, number, issuer, issued, sha256,"
@@ -108,7 +112,9 @@ class PgIndex:
             if len(batch) >= 200:
                 flush()
         flush()
+        words -= self._words_sent
         if words:
+            self._words_sent |= words
             # sorted: two writers adding the same new words take their row locks in one order
             self.db.execute("INSERT INTO archive.words (word) SELECT unnest(%s::text[]) ORDER BY 1"
                             " ON CONFLICT DO NOTHING", [sorted(words)])

@@ -53,63 +53,94 @@ def quote(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _literal(entries: dict[str, dict[int, str]]) -> str:
-    """``{word: {position: weight}}`` → a tsvector literal (weights "" for D)."""
+class _Views:
+    """Each distinct word of one record, analysed once: its quoted lexeme and its folded view's
+    (None where PostgreSQL cannot hold it, or where the folded view is the word itself), and
+    their sizes in bytes."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, tuple] = {}
+
+    def __call__(self, word: str) -> tuple:
+        v = self.cache.get(word)
+        if v is None:
+            f = fold_token(word)
+            qe = quote(word) if usable(word) else None
+            qf = quote(f) if f != word and usable(f) else None
+            v = (qe, qf, len(qe.encode("utf-8")) if qe else 0, len(qf.encode("utf-8")) if qf else 0)
+            self.cache[word] = v
+        return v
+
+
+def _build(segments: list[tuple[list[tuple], str, str]], gap: int = 0) -> str:
+    """A tsvector literal of analysed words (``_Views`` tuples), segment after segment, ``gap``
+    positions apart, each segment's exact and folded views with their weights (A, B, C; D is
+    written as none). Positions from MAX_POS on are clamped to it, where the strongest weight
+    stays; a lexeme keeps its first MAX_POSITIONS positions."""
+    entries: dict[str, list[str]] = {}
+    sizes: dict[str, int] = {}
+    tail: dict[str, str] = {}  # lexemes at the clamped position: their strongest weight
+    pos = 1
+    cap = MAX_POSITIONS
+    for vs, ew, fw in segments:
+        es, fs = ("" if ew == "D" else ew), ("" if fw == "D" else fw)
+        for qe, qf, se, sf in vs:
+            if pos < MAX_POS:
+                if qe is not None:
+                    where = entries.get(qe)
+                    if where is None:
+                        entries[qe] = [f"{pos}{es}"]
+                        sizes[qe] = se
+                    elif len(where) < cap:
+                        where.append(f"{pos}{es}")
+                if qf is not None:
+                    where = entries.get(qf)
+                    if where is None:
+                        entries[qf] = [f"{pos}{fs}"]
+                        sizes[qf] = sf
+                    elif len(where) < cap:
+                        where.append(f"{pos}{fs}")
+            else:
+                for q, w, size in ((qe, ew, se), (qf, fw, sf)):
+                    if q is not None:
+                        tail[q] = min(w, tail.get(q, "D"))
+                        sizes[q] = size
+            pos += 1
+        pos += gap
+    for q, w in tail.items():
+        where = entries.setdefault(q, [])
+        if len(where) < cap:
+            where.append(f"{MAX_POS}{'' if w == 'D' else w}")
     out = []
-    size = 0
-    for word, where in entries.items():
-        size += len(word.encode("utf-8")) + 8
-        if size > MAX_VECTOR_BYTES:  # a garbled text of that many distinct words: keep the first
+    total = 0
+    for q, where in entries.items():
+        total += sizes[q] + 8
+        if total > MAX_VECTOR_BYTES:  # a garbled text of that many distinct words: keep the first
             break
-        pos = ",".join(f"{p}{'' if w == 'D' else w}" for p, w in sorted(where.items())[:MAX_POSITIONS])
-        out.append(f"{quote(word)}:{pos}" if pos else quote(word))
+        out.append(f"{q}:{','.join(where)}")
     return " ".join(out)
 
 
-_STRENGTH = "DCBA"
-
-
-def _add(entries: dict[str, dict[int, str]], word: str, pos: int, weight: str) -> None:
-    """``word`` at ``pos``; where two occurrences meet at one (clamped) position, the stronger
-    weight stays."""
-    if not usable(word):
-        return
-    where = entries.setdefault(word, {})
-    old = where.get(pos)
-    if old is None:
-        if len(where) < MAX_POSITIONS:
-            where[pos] = weight
-    elif _STRENGTH.index(weight) > _STRENGTH.index(old):
-        where[pos] = weight
+def _vector_of(vs: list[tuple], exact_weight: str, folded_weight: str) -> str:
+    """A vector of analysed words (``_Views`` tuples) at positions 1, 2, … (clamped)."""
+    return _build([(vs, exact_weight, folded_weight)])
 
 
 def words_vector(words: list[str], exact_weight: str = "D", folded_weight: str = "D") -> str:
     """A vector of ``words`` at positions 1, 2, … (clamped), each word under both views."""
-    entries: dict[str, dict[int, str]] = {}
-    for i, w in enumerate(words, 1):
-        pos = min(i, MAX_POS)
-        _add(entries, w, pos, exact_weight)
-        f = fold_token(w)
-        if f != w:
-            _add(entries, f, pos, folded_weight)
-    return _literal(entries)
+    views = _Views()
+    return _vector_of([views(w) for w in words], exact_weight, folded_weight)
+
+
+def _document_vector(passages: list[tuple[str, list[tuple]]]) -> str:
+    return _build([(vs, *((W_TITLE, W_TITLE_FOLDED) if kind == TITLE else (W_BODY, W_BODY_FOLDED)))
+                   for kind, vs in passages], gap=GAP)
 
 
 def document_vector(passages: list[Passage]) -> str:
     """Every word of the document, weighted for ranking (positions clamped: see the module)."""
-    entries: dict[str, dict[int, str]] = {}
-    pos = 0
-    for p in passages:
-        exact_w, folded_w = (W_TITLE, W_TITLE_FOLDED) if p.kind == TITLE else (W_BODY, W_BODY_FOLDED)
-        for w in p.text.split():
-            pos += 1
-            at = min(pos, MAX_POS)
-            _add(entries, w, at, exact_w)
-            f = fold_token(w)
-            if f != w:
-                _add(entries, f, at, folded_w)
-        pos += GAP
-    return _literal(entries)
+    views = _Views()
+    return _document_vector([(p.kind, [views(w) for w in p.text.split()]) for p in passages])
 
 
 @dataclass(frozen=True)
@@ -121,24 +152,27 @@ class Chunk:
     vector: str
 
 
-def _cuts(words: list[str]) -> list[tuple[int, int]]:
+def _cuts(vs: list[tuple]) -> list[tuple[int, int]]:
     """(first, end) word indexes of a passage's chunks: at most CHUNK_WORDS words, and never a
     word (either view) more than MAX_POSITIONS times, each chunk starting OVERLAP words before
     the previous one ended."""
+    n = len(vs)
+    if n <= MAX_POSITIONS:  # no word can repeat too often: one chunk
+        return [(0, n)] if n else []
     cuts = []
     lo = 0
-    n = len(words)
     while lo < n:
         counts: dict[str, int] = {}
         hi = lo
         while hi < n and hi - lo < CHUNK_WORDS:
-            w = words[hi]
-            f = fold_token(w)
-            if counts.get(w, 0) >= MAX_POSITIONS or counts.get(f, 0) >= MAX_POSITIONS:
+            qe, qf = vs[hi][0], vs[hi][1]
+            ce, cf = counts.get(qe, 0), counts.get(qf, 0)
+            if ce >= MAX_POSITIONS or cf >= MAX_POSITIONS:
                 break
-            counts[w] = counts.get(w, 0) + 1
-            if f != w:
-                counts[f] = counts.get(f, 0) + 1
+            if qe is not None:
+                counts[qe] = ce + 1
+            if qf is not None:
+                counts[qf] = cf + 1
             hi += 1
         cuts.append((lo, hi))
         if hi >= n:
@@ -147,37 +181,46 @@ def _cuts(words: list[str]) -> list[tuple[int, int]]:
     return cuts
 
 
-def chunks_of(passages: list[Passage]) -> list[Chunk]:
+def _chunks(passages: list[tuple[str, list[tuple]]]) -> list[Chunk]:
     out = []
     pos = 0
-    for p in passages:
-        words = p.text.split()
-        for lo, hi in _cuts(words):
-            out.append(Chunk(p.kind, pos + lo, words_vector(words[lo:hi])))
-        pos += len(words) + GAP
+    for kind, vs in passages:
+        for lo, hi in _cuts(vs):
+            out.append(Chunk(kind, pos + lo, _vector_of(vs[lo:hi], "D", "D")))
+        pos += len(vs) + GAP
     return out
 
 
-def record_vectors(r: IndexRecord) -> tuple[str, str, str, list[Chunk]]:
-    """(document vector, title vector, issuer vector, chunks) of a record."""
+def chunks_of(passages: list[Passage]) -> list[Chunk]:
+    views = _Views()
+    return _chunks([(p.kind, [views(w) for w in p.text.split()]) for p in passages])
+
+
+@dataclass(frozen=True)
+class Vectors:
+    text: str
+    title: str
+    issuer: str
+    chunks: list[Chunk]
+    #: the record's words in their folded view: what spelling suggestions choose from
+    folded: set[str]
+
+
+def record_vectors(r: IndexRecord) -> Vectors:
+    """Every vector of a record, each distinct word analysed once."""
     from ..text.analysis import tokens
 
-    title_words = [w for p in r.passages if p.kind == TITLE for w in p.text.split()]
-    return (document_vector(r.passages),
-            words_vector(title_words, W_TITLE, W_TITLE_FOLDED),
-            words_vector(tokens(r.issuer), W_BODY, W_BODY_FOLDED),
-            chunks_of(r.passages))
-
-
-def folded_words(r: IndexRecord) -> set[str]:
-    """The record's words in their folded view: what spelling suggestions choose from."""
-    out = set()
-    for p in r.passages:
-        for w in p.text.split():
-            f = fold_token(w)
-            if usable(f) and len(f) <= 40:
-                out.add(f)
-    return out
+    views = _Views()
+    passages = [(p.kind, [views(w) for w in p.text.split()]) for p in r.passages]
+    title = [v for kind, vs in passages if kind == TITLE for v in vs]
+    folded = set()
+    for w in views.cache:
+        f = fold_token(w)
+        if len(f) <= 40 and usable(f):
+            folded.add(f)
+    return Vectors(_document_vector(passages), _vector_of(title, W_TITLE, W_TITLE_FOLDED),
+                   _vector_of([views(w) for w in tokens(r.issuer)], W_BODY, W_BODY_FOLDED),
+                   _chunks(passages), folded)
 
 
 def phrase_query(words: tuple[str, ...] | list[str]) -> str | None:
