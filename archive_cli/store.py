@@ -156,6 +156,16 @@ class Store:
         (what a search result needs for its snippet)."""
         return body_of(self.doc_path(doc_id).read_text(encoding="utf-8"))
 
+    def read_bodies(self, ids: list[str]) -> dict[str, str]:
+        """The bodies of those documents that can be read (a result list's snippets)."""
+        out = {}
+        for doc_id in ids:
+            try:
+                out[doc_id] = self.read_body(doc_id)
+            except (OSError, ValueError):
+                continue
+        return out
+
     def original(self, sha256: str) -> bytes:
         return self.original_path(sha256).read_bytes()
 

@@ -37,10 +37,10 @@ class PgIndex:
 
     # --- life cycle --------------------------------------------------------------------------
     def state(self) -> IndexState:
-        version = schema.installed_version(self.db)
-        if version is None:
+        versions = schema.versions(self.db)
+        if versions is None:
             return IndexState("missing", _("The index is missing."))
-        if version != schema.SCHEMA_VERSION or schema.meta(self.db, "index_version") != schema.index_version():
+        if versions != (schema.SCHEMA_VERSION, schema.index_version()):
             return IndexState("outdated", _("The index was built by another version of archive-cli."))
         return IndexState("ok")
 

@@ -93,6 +93,15 @@ def installed_version(db) -> int | None:
     return int(row[0]) if row else 0
 
 
+def versions(db) -> tuple[int, str | None] | None:
+    """(schema version, index version); None when the tool never created its tables here."""
+    row = db.execute("SELECT to_regclass('archive.meta') IS NOT NULL").fetchone()
+    if not row or not row[0]:
+        return None
+    got = dict(db.execute("SELECT key, value FROM archive.meta WHERE key IN ('schema_version', 'index_version')").fetchall())
+    return int(got.get("schema_version") or 0), got.get("index_version")
+
+
 def meta(db, key: str) -> str | None:
     row = db.execute("SELECT value FROM archive.meta WHERE key = %s", [key]).fetchone()
     return row[0] if row else None

@@ -77,6 +77,13 @@ class PgStore:
     def read_body(self, doc_id: str) -> str:
         return body_of(self.text(doc_id))
 
+    def read_bodies(self, ids: list[str]) -> dict[str, str]:
+        """Bodies of many documents in one query (a result list's snippets)."""
+        if not ids:
+            return {}
+        rows = self.db.execute("SELECT id, body FROM archive.documents WHERE id = ANY(%s)", [list(ids)]).fetchall()
+        return {i: body_of(t) for i, t in rows}
+
     def original(self, sha256: str) -> bytes:
         row = self.db.execute("SELECT data FROM archive.originals WHERE sha256 = %s", [sha256]).fetchone()
         if row is None:

@@ -106,9 +106,10 @@ class SearchService:
             found = res.hits
         words = q.positive_words()
         hits = []
+        bodies = self.store.read_bodies([ih.id for ih in found]) if snippets else {}
         for ih in found:
             hit = Hit.from_fields(ih.id, ih.score, ih.fields)
-            if snippets and not self._annotate(hit, ih.fields.get("outline") or "", words, filters):
+            if snippets and not self._annotate(hit, bodies.get(ih.id), ih.fields.get("outline") or "", words, filters):
                 continue  # store and index disagree; `check` reports it
             hits.append(hit)
         result = SearchResult(query=query, total=res.total, hits=hits, page=page, limit=limit)
@@ -117,13 +118,15 @@ class SearchService:
             result.drop_filters = self._droppable_filters(q, filters)
         return result
 
-    def _annotate(self, hit: Hit, outline: str, words: list[Word], filters: Filters) -> bool:
-        """Matched sections and a snippet from the stored body; False when it cannot be read."""
+    def _annotate(self, hit: Hit, body: str | None, outline: str, words: list[Word], filters: Filters) -> bool:
+        """Matched sections and a snippet from the stored body; False when it could not be read."""
         from .snippets import has_match, make_snippet, section_spans
 
+        if body is None:
+            return False
         try:
-            spans = section_spans(self.store.read_body(hit.id), outline)
-        except (OSError, ValueError):
+            spans = section_spans(body, outline)
+        except ValueError:
             return False
         found = [sp for sp in spans if has_match(sp.text, words)] if words else []
         if filters.section:
