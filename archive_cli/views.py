@@ -6,14 +6,15 @@ from .errors import NotFound
 from .export import header_lines, number_label
 from .i18n import _
 from .model import Document, Section
-from .sections import find_sections
+from .sections import find_sections, is_preamble
+from .vocabulary import kind_label
 
 
 def select_sections(doc: Document, selectors: tuple[str, ...] | list[str]) -> list[Section]:
     """The sections named by each selector, in the order asked; "preamble" is addressable too."""
     out: list[Section] = []
     for sel in selectors:
-        if sel.strip().lower() == "preamble":
+        if is_preamble(sel):
             out.append(Section(None, _("Preamble"), "other", text=doc.parsed.preamble))
             continue
         secs = find_sections(doc.parsed.sections, sel)
@@ -76,7 +77,7 @@ def _fit(words: str, tail: str, width: int | None) -> str:
 def outline_lines(sections: list[Section], depth: int = 0) -> list[str]:
     out = []
     for s in sections:
-        out.append("  " * depth + " ".join(x for x in (number_label(s), s.heading) if x) + f"  ({s.kind})")
+        out.append("  " * depth + " ".join(x for x in (number_label(s), s.heading) if x) + f"  ({kind_label(s.kind)})")
         out.extend(outline_lines(s.children, depth + 1))
     return out
 

@@ -6,11 +6,11 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from .options import filter_options, pass_context
+from .options import Command, filter_options, pass_context
 from .reading import _write_file
 
 
-@click.command("export")
+@click.command("export", cls=Command)
 @click.argument("refs", nargs=-1)
 @click.option("--format", "-f", "fmt", type=click.Choice(["txt", "md", "json"]), default="txt", show_default=True)
 @click.option("-o", "--output", metavar="FILE|DIR/|-",
