@@ -8,15 +8,15 @@ import click
 
 from ..display import display_name, one_line
 from ..i18n import _
-from .options import Command, Term, echo_json, json_option, pass_context
+from .options import Command, FloatRange, IntRange, Term, echo_json, json_option, pass_context
 
 
 @click.command("import", cls=Command)
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Files, or the pages of a scan, read in parallel (default: number of cores).")
+@click.option("--jobs", "-j", type=IntRange(min=1), help="Files, or the pages of a scan, read in parallel (default: number of cores).")
 @click.option("--dry-run", is_flag=True, help="Read and parse, report what would happen, change nothing.")
 @click.option("--tag", "tags", multiple=True, help="Tag every imported document (repeatable).")
-@click.option("--max-size", type=click.FloatRange(min=0.001), metavar="MIB", help="Refuse files larger than this many MiB (1 MiB = 1,048,576 bytes; default 200).")
+@click.option("--max-size", type=FloatRange(min=0.001), metavar="MIB", help="Refuse files larger than this many MiB (1 MiB = 1,048,576 bytes; default 200).")
 @click.option("--ocr", type=Term("ocr"), default="auto",
               help="Read scans with OCR (Tesseract): auto (the default) = pages without a text layer and images; always = every page; never = scans fail.")
 @json_option

@@ -35,6 +35,26 @@ METAVARS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."), N_("QUERY..."), N_("PATHS.
             N_("REFS..."), N_("[REFS]..."), N_("INTEGER"), N_("INTEGER RANGE"), N_("FLOAT RANGE"))
 
 
+class IntRange(click.IntRange):
+    """click's IntRange, named in the interface's language ("'abc' is not a valid integer range")."""
+
+    @property
+    def name(self) -> str:
+        return _("integer range")
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return _("INTEGER RANGE")
+
+
+class FloatRange(click.FloatRange):
+    @property
+    def name(self) -> str:
+        return _("float range")
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return _("FLOAT RANGE")
+
+
 class Translated:
     """A command or group whose help texts (English: the message ids) are shown in the language
     chosen when they are shown, since ``--lang`` is read after the commands were built: its
@@ -50,6 +70,9 @@ class Translated:
             saved.append((p, "metavar", p.metavar))
             if isinstance(p, click.Option):
                 saved.append((p, "help", p.help))
+        helper = self.get_help_option(ctx) if ctx is not None else None
+        if helper is not None:  # click makes it once per command, in the language of that moment
+            saved.append((helper, "help", helper.help))
         metavars = {}
         if ctx is not None:  # what click would show, before anything is swapped
             for p in self.params:
@@ -62,6 +85,8 @@ class Translated:
                     setattr(obj, attr, _(text))
             for p, metavar in metavars.items():
                 p.metavar = _(metavar)
+            if helper is not None:
+                helper.help = _("Show this message and exit.")
             yield
         finally:
             for obj, attr, value in saved:
@@ -158,7 +183,7 @@ def filter_options(fn=None, *, section: bool = True):
         click.option("--number", metavar="NUMBER", help="Number and symbol, e.g. 125/KH-UBND."),
         click.option("--from", "date_from", metavar="DATE", callback=_iso_date, help="Issued on or after DATE."),
         click.option("--to", "date_to", metavar="DATE", callback=_iso_date, help="Issued on or before DATE."),
-        click.option("--year", type=click.IntRange(1900, 2100), help="Issued in YEAR."),
+        click.option("--year", type=IntRange(1900, 2100), help="Issued in YEAR."),
         *([click.option("--section", type=Term("kind", SECTION_CHOICES),
                      help="Match only inside sections of this kind (Vietnamese names work too).")]
           if section else []),
