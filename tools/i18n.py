@@ -49,8 +49,8 @@ def extract_cli(fileobj, keywords, comment_tags, options):
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and any(_is_command_decorator(d) for d in node.decorator_list):
             doc = ast.get_docstring(node, clean=True)
-            if doc:
-                yield node.body[0].lineno, None, doc, []
+            if doc:  # click's no-rewrap mark \b as the characters backslash, b (cli/options.py)
+                yield node.body[0].lineno, None, doc.replace("\b", "\\b"), []
         if isinstance(node, ast.Call):
             for kw in node.keywords:
                 if kw.arg in _HELP_KEYWORDS and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):

@@ -55,6 +55,14 @@ class FloatRange(click.FloatRange):
         return _("FLOAT RANGE")
 
 
+def help_text(text: str) -> str:
+    """A help text (a docstring, an option's help) in the interface's language. Its message id
+    is the text as click shows it (cleaned of indentation), with click's no-rewrap mark ``\\b``
+    written as the two characters backslash and b, so the catalog holds no control character."""
+    key = inspect.cleandoc(text).replace("\b", "\\b")
+    return _(key).replace("\\b", "\b")
+
+
 class Translated:
     """A command or group whose help texts (English: the message ids) are shown in the language
     chosen when they are shown, since ``--lang`` is read after the commands were built: its
@@ -81,8 +89,7 @@ class Translated:
         try:
             for obj, attr, value in saved:
                 if value:
-                    text = inspect.cleandoc(value) if attr == "help" else value
-                    setattr(obj, attr, _(text))
+                    setattr(obj, attr, help_text(value) if attr == "help" else _(value))
             for p, metavar in metavars.items():
                 p.metavar = _(metavar)
             if helper is not None:
