@@ -395,3 +395,11 @@ def test_vietnamese_quick_start_keeps_the_two_setup_commands():
     blocks = lambda path: re.findall(r"```sh\n(.*?)\n```", path.read_text(encoding="utf-8"), re.S)[:2]  # noqa: E731
     assert blocks(REPO / "docs" / "vi" / "README.md") == blocks(REPO / "README.md")
     assert "docs/vi/README.md" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_translates_its_help():
+    """A command added without ``cls=Command`` (cli/options.py) would show English help."""
+    from archive_cli.cli.options import Translated
+
+    assert isinstance(cli, Translated)
+    assert [name for name, command in cli.commands.items() if not isinstance(command, Translated)] == []

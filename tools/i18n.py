@@ -94,6 +94,11 @@ def update() -> None:
     from babel.messages.pofile import read_po, write_po
 
     template = extract()
+    if TEMPLATE.exists():  # nothing changed: keep the template's date, so the files do not churn
+        with TEMPLATE.open("rb") as f:
+            before = read_po(f)
+        if _contents(before) == _contents(template):
+            template.creation_date = before.creation_date
     TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
     with TEMPLATE.open("wb") as f:
         write_po(f, template, width=100, omit_header=False)
@@ -109,6 +114,10 @@ def update() -> None:
         with path.open("wb") as f:
             write_po(f, catalog, width=100, ignore_obsolete=True)
         print(f"updated {path.relative_to(REPO)}: {len(catalog)} messages")
+
+
+def _contents(catalog) -> list:
+    return [(m.id, m.context, sorted(m.locations), sorted(m.auto_comments)) for m in catalog if m.id]
 
 
 def compiled(lang: str):
