@@ -15,7 +15,7 @@ def select_sections(doc: Document, selectors: tuple[str, ...] | list[str]) -> li
     out: list[Section] = []
     for sel in selectors:
         if is_preamble(sel):
-            out.append(Section(None, _("Preamble"), "other", text=doc.parsed.preamble))
+            out.append(Section(None, preamble_heading(doc), "other", text=doc.parsed.preamble))
             continue
         secs = find_sections(doc.parsed.sections, sel)
         if not secs:
@@ -23,6 +23,13 @@ def select_sections(doc: Document, selectors: tuple[str, ...] | list[str]) -> li
                 id=doc.id, sel=sel))
         out.extend(secs)
     return out
+
+
+def preamble_heading(doc: Document) -> str:
+    """The heading given to the text before the first section. It is part of what is shown and
+    exported of the document (``export -f json`` too), so it follows the document's language,
+    as the export's "Số:" line does, not the interface's."""
+    return "Preamble" if doc.parsed.language == "en" else "Phần mở đầu"
 
 
 def refs_lines(refs) -> list[str]:

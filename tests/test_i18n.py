@@ -284,7 +284,9 @@ def test_json_is_the_same_bytes_in_both_languages(sample, tmp_path):
     commands = [("search", "so hoa", "--json"), ("search", "so hoa", "--json", "--year", "1999"),
                 ("search", "so hoa", "--json", "--section", "tổ chức thực hiện"),
                 ("show", "125/KH-UBND", "--json"), ("show", "1482", "--json", "--section", "phần mở đầu"),
-                ("list", "--json"), ("refs", "125/KH-UBND", "--json"), ("check", "--json"), ("stats", "--json")]
+                ("list", "--json"), ("refs", "125/KH-UBND", "--json"), ("check", "--json"), ("stats", "--json"),
+                ("export", "125/KH-UBND", "-f", "json"), ("export", "1482", "-s", "preamble", "-f", "json"),
+                ("export", "1482", "-s", "mở đầu", "-f", "txt")]
     for args in commands:
         vi, en = speak("vi", path, *args), speak("en", path, *args)
         assert vi.stdout == en.stdout and vi.exit_code == en.exit_code, args
