@@ -33,13 +33,22 @@ def display_name(name: str) -> str:
     return one_line(text)
 
 
-def display_date(iso: str | None) -> str:
-    """An ISO date as clerks read it, ``19/11/2025``; a partial or odd value as it is. (JSON
-    output and the store keep ISO.)"""
+def display_date(iso: str | None, lang: str | None = None) -> str:
+    """An ISO date as clerks read it, ``19/11/2025``; in Vietnamese a month reads ``11/2025``
+    too; another partial or odd value as it is. (JSON output and the store keep ISO.)"""
     if not iso:
         return ""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
-    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else one_line(iso)
+    if m:
+        return f"{m.group(3)}/{m.group(2)}/{m.group(1)}"
+    if lang is None:
+        from .i18n import language
+
+        lang = language()
+    m = re.fullmatch(r"(\d{4})-(\d{2})", iso)
+    if m and lang == "vi":
+        return f"{m.group(2)}/{m.group(1)}"
+    return one_line(iso)
 
 
 def tsv_field(text: str | None) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .errors import NotFound, UsageProblem
 from .i18n import _
-from .model import KINDS, Document, Section
+from .model import Document, Section
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -55,7 +55,9 @@ def choose(arch: Archive, refs: list[str] | tuple[str, ...], *, selectors: tuple
                          else ExportPart(doc))
         return parts
     if query:
-        kinds = [s.lower() for s in selectors if s.strip().lower() in KINDS]
+        from .vocabulary import canonical
+
+        kinds = [k for k in (canonical("kind", s) for s in selectors) if k]
         if len(kinds) == 1 == len(selectors) and not filters.section:
             # "--query X --section implementation": X must be found inside that section
             from dataclasses import replace
@@ -84,11 +86,12 @@ def choose(arch: Archive, refs: list[str] | tuple[str, ...], *, selectors: tuple
 
 
 def _sections_it_has(doc: Document, selectors: tuple[str, ...]) -> list[Section]:
+    from .sections import is_preamble
     from .views import select_sections
 
     out: list[Section] = []
     for sel in selectors:
-        if sel.strip().lower() == "preamble" and not doc.parsed.preamble.strip():
+        if is_preamble(sel) and not doc.parsed.preamble.strip():
             continue
         try:
             out.extend(select_sections(doc, (sel,)))

@@ -66,7 +66,7 @@ class WriteLock:
                 info = self.holder() or {}
                 raise ArchiveBusy(
                     _("The archive is busy ({command} by PID {pid} since {since}); try again later or pass --wait SECONDS.").format(
-                        command=info.get("command", "another command"), pid=info.get("pid", "?"),
+                        command=info.get("command") or _("another command"), pid=info.get("pid", "?"),
                         since=info.get("since", "?"))
                 )
             time.sleep(0.05)

@@ -10,7 +10,6 @@ from .export import number_label, header_lines
 from .i18n import _
 from .model import Document, Section
 
-KIND_LABELS = {"purpose": "purpose", "content": "content", "implementation": "implementation", "other": "other"}
 
 
 def console(stderr: bool = False, width: int | None = None):
@@ -41,7 +40,9 @@ def hit_meta(hit: Hit) -> str:
 
 
 def kinds_label(kinds: list[str]) -> str:
-    return ", ".join(_(KIND_LABELS.get(k, k)) for k in kinds)
+    from .vocabulary import kind_label
+
+    return ", ".join(kind_label(k) for k in kinds)
 
 
 #: Left margin of a hit's second and later lines: a wrapped line never starts at the edge,
@@ -112,7 +113,8 @@ def search_result_plain(result: SearchResult) -> str:
     """The same page for a pipe: no colour, no wrapping, one field per line."""
     out = []
     for i, hit in enumerate(result.hits, result.first):
-        out.append(f"{i}. {one_line(_title_of(hit)) or _('(untitled)')}")
+        title = one_line(_title_of(hit)) or _("(untitled)")
+        out.append(f"{i}. {title}")
         out.append(INDENT + " · ".join(x for x in (hit_meta(hit), hit.id) if x))
         if hit.sections:
             out.append(INDENT + _("in: ") + kinds_label(hit.sections))
@@ -228,13 +230,15 @@ def document_header(doc: Document):
 def outline_tree(doc: Document):
     from rich.tree import Tree
 
+    from .vocabulary import kind_label
+
     from rich.text import Text
 
     tree = Tree(Text(one_line(doc.parsed.title) or doc.id))
 
     def add(node, s: Section) -> None:
         label = one_line(" ".join(x for x in (number_label(s), s.heading) if x))
-        branch = node.add(Text(f"{label}  ").append(f"({s.kind})", style="dim"))
+        branch = node.add(Text(f"{label}  ").append(f"({kind_label(s.kind)})", style="dim"))
         for c in s.children:
             add(branch, c)
 

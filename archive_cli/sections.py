@@ -1,11 +1,12 @@
-"""Addressing sections: by kind ("implementation"), by number ("IV", "IV.2", "Điều 2",
-"Chương II"), or "preamble"."""
+"""Addressing sections: by kind ("implementation", "tổ chức thực hiện", "to-chuc-thuc-hien"), by
+number ("IV", "IV.2", "Điều 2", "Chương II"), or "preamble" ("phần mở đầu")."""
 from __future__ import annotations
 
 import re
 
-from .model import KINDS, Section
+from .model import Section
 from .text.normalize import folded_key
+from .vocabulary import canonical
 
 
 def _norm_number(n: str) -> str:
@@ -17,8 +18,9 @@ def find_sections(sections: list[Section], selector: str) -> list[Section]:
 
     A dotted path ``IV.2`` walks down: section IV, then its child numbered 2."""
     sel = selector.strip()
-    if sel.lower() in KINDS:
-        return [s for s in sections if s.kind == sel.lower()]
+    kind = canonical("kind", sel)
+    if kind is not None:
+        return [s for s in sections if s.kind == kind]
     want = _norm_number(sel)
     # whole-number match anywhere in the tree, top level first
     flat = [s for top in sections for s in top.walk()]
@@ -36,3 +38,8 @@ def find_sections(sections: list[Section], selector: str) -> list[Section]:
             return []
         level = found.children
     return [found] if found else []
+
+
+def is_preamble(selector: str) -> bool:
+    """Whether ``selector`` names the text before the first section: "preamble", "phần mở đầu"."""
+    return canonical("part", selector) == "preamble"

@@ -6,15 +6,16 @@ from .errors import NotFound
 from .export import header_lines, number_label
 from .i18n import _
 from .model import Document, Section
-from .sections import find_sections
+from .sections import find_sections, is_preamble
+from .vocabulary import kind_label
 
 
 def select_sections(doc: Document, selectors: tuple[str, ...] | list[str]) -> list[Section]:
     """The sections named by each selector, in the order asked; "preamble" is addressable too."""
     out: list[Section] = []
     for sel in selectors:
-        if sel.strip().lower() == "preamble":
-            out.append(Section(None, _("Preamble"), "other", text=doc.parsed.preamble))
+        if is_preamble(sel):
+            out.append(Section(None, preamble_heading(doc), "other", text=doc.parsed.preamble))
             continue
         secs = find_sections(doc.parsed.sections, sel)
         if not secs:
@@ -22,6 +23,13 @@ def select_sections(doc: Document, selectors: tuple[str, ...] | list[str]) -> li
                 id=doc.id, sel=sel))
         out.extend(secs)
     return out
+
+
+def preamble_heading(doc: Document) -> str:
+    """The heading given to the text before the first section. It is part of what is shown and
+    exported of the document (``export -f json`` too), so it follows the document's language,
+    as the export's "Số:" line does, not the interface's."""
+    return "Preamble" if doc.parsed.language == "en" else "Phần mở đầu"
 
 
 def refs_lines(refs) -> list[str]:
@@ -76,7 +84,7 @@ def _fit(words: str, tail: str, width: int | None) -> str:
 def outline_lines(sections: list[Section], depth: int = 0) -> list[str]:
     out = []
     for s in sections:
-        out.append("  " * depth + " ".join(x for x in (number_label(s), s.heading) if x) + f"  ({s.kind})")
+        out.append("  " * depth + " ".join(x for x in (number_label(s), s.heading) if x) + f"  ({kind_label(s.kind)})")
         out.extend(outline_lines(s.children, depth + 1))
     return out
 

@@ -8,6 +8,21 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("ARCHIVE_CORPUS", REPO.parent / "shared" / "corpus"))
 
+# The suite asserts English messages: English whatever the machine's locale, in this process and
+# the ones it starts. Tests of the Vietnamese interface ask for it themselves (tests/test_i18n.py).
+os.environ["ARCHIVE_LANG"] = "en"
+os.environ["LANGUAGE"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _english_again():
+    """A test that switched the language (``--lang vi``) leaves English behind it."""
+    yield
+    from archive_cli import i18n
+
+    if i18n.language() != "en" or os.environ.get("ARCHIVE_LANG") != "en" or os.environ.get("LANGUAGE") != "en":
+        i18n.use("en")
+
 
 @pytest.fixture
 def corpus() -> Path:

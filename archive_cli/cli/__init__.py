@@ -1,7 +1,8 @@
 """The ``archive`` command: parse options, call the library, render. Nothing else lives here.
 
 Only click is imported at start-up; the store, index, parser and rich load inside the commands
-that need them, so ``archive --help`` stays fast.
+that need them, so ``archive --help`` stays fast. The language is chosen before click is
+imported (``--lang``, ``ARCHIVE_LANG``, the locale), so click speaks it too.
 """
 from __future__ import annotations
 
@@ -9,16 +10,20 @@ import os
 import sys
 from pathlib import Path
 
-import click
+from .. import i18n
 
-from ..display import display_name, one_line
-from ..i18n import _
-from .options import Context
+i18n.use(i18n.detect(argv=sys.argv[1:]))
+
+import click  # noqa: E402  (after the language is set)
+
+from ..display import display_name, one_line  # noqa: E402
+from ..i18n import _  # noqa: E402
+from .options import Context, Translated  # noqa: E402
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class ArchiveGroup(click.Group):
+class ArchiveGroup(Translated, click.Group):
     """Turns library errors into one sentence on stderr and an exit code; no tracebacks."""
 
     def invoke(self, ctx: click.Context):
@@ -123,6 +128,11 @@ def _debug(ctx: click.Context) -> bool:
     return bool(getattr(obj, "debug", False))
 
 
+def _set_language(ctx: click.Context, param, value: str | None) -> None:
+    if value:
+        i18n.use(value)
+
+
 @click.group(cls=ArchiveGroup, context_settings=CONTEXT_SETTINGS)
 @click.option("--archive", "archive_path", metavar="PATH|URL", callback=lambda _c, _p, v: _location(v),
               envvar="ARCHIVE_HOME",
@@ -131,6 +141,8 @@ def _debug(ctx: click.Context) -> bool:
 @click.option("--wait", type=click.FloatRange(min=0), default=5.0, show_default=True,
               help="Seconds to wait for another writer to finish.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), callback=_set_language, is_eager=True,
+              expose_value=False, help="Language of messages: vi or en (default: $ARCHIVE_LANG, else the locale).")
 @click.version_option(package_name="archive-cli", prog_name="archive")
 @click.pass_context
 def cli(ctx: click.Context, archive_path: str | Path | None, wait: float, debug: bool) -> None:

@@ -6,11 +6,11 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from .options import filter_options, pass_context
+from .options import Command, IntRange, filter_options, pass_context
 from .reading import _write_file
 
 
-@click.command("export")
+@click.command("export", cls=Command)
 @click.argument("refs", nargs=-1)
 @click.option("--format", "-f", "fmt", type=click.Choice(["txt", "md", "json"]), default="txt", show_default=True)
 @click.option("-o", "--output", metavar="FILE|DIR/|-",
@@ -25,7 +25,7 @@ from .reading import _write_file
 @click.option("--all", "export_all", is_flag=True, help="Every document in the archive.")
 @click.option("--query", "-q", metavar="QUERY", help="The documents this search finds.")
 @filter_options(section=False)
-@click.option("--width", type=click.IntRange(20, 1000), help="Wrap txt lines at this width.")
+@click.option("--width", type=IntRange(20, 1000), help="Wrap txt lines at this width.")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 @pass_context
 def export(ctx, refs, fmt, output, selectors, export_all, query, filters, width, force):

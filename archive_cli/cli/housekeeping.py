@@ -5,10 +5,10 @@ import click
 
 from ..i18n import _
 from ..display import one_line
-from .options import echo_json, json_option, pass_context
+from .options import Command, echo_json, json_option, pass_context
 
 
-@click.command("remove")
+@click.command("remove", cls=Command)
 @click.argument("refs", nargs=-1, required=True)
 @pass_context
 def remove(ctx, refs):
@@ -24,7 +24,7 @@ def remove(ctx, refs):
         click.echo(_("Removed {id}").format(id=doc_id))
 
 
-@click.command("reindex")
+@click.command("reindex", cls=Command)
 @pass_context
 def reindex(ctx):
     """Rebuild the index from the store (into a new folder, swapped in when complete).
@@ -41,7 +41,7 @@ def reindex(ctx):
         raise SystemExit(1)
 
 
-@click.command("check")
+@click.command("check", cls=Command)
 @click.option("--repair", is_flag=True, help="Make the index agree with the store; remove leftover temp files.")
 @json_option
 @pass_context
@@ -79,7 +79,7 @@ def check(ctx, repair, as_json):
         raise SystemExit(1)
 
 
-@click.command("stats")
+@click.command("stats", cls=Command)
 @json_option
 @pass_context
 def stats(ctx, as_json):
@@ -107,7 +107,7 @@ def stats(ctx, as_json):
         click.echo("\n".join(head))
         for title, key in groups:
             for k, v in s[key].items():
-                click.echo(f"{title}\t{tsv_field(k)}\t{v}")
+                click.echo(f"{title}\t{tsv_field(_unknown(k))}\t{v}")
         return
     from rich.table import Table
 
@@ -119,13 +119,13 @@ def stats(ctx, as_json):
         t.add_column(_("documents"), justify="right")
         rows = list(s[key].items())
         for k, v in rows[:15]:
-            t.add_row(one_line(k), str(v))
+            t.add_row(one_line(_unknown(k)), str(v))
         if len(rows) > 15:
             t.add_row(_("… {n} more (archive stats | cat)").format(n=len(rows) - 15), "", style="dim")
         con.print(t)
 
 
-@click.command("copy")
+@click.command("copy", cls=Command)
 @click.argument("source", metavar="SRC")
 @click.argument("dest", metavar="DEST")
 @json_option
@@ -165,6 +165,11 @@ def copy(ctx, source, dest, as_json):
             n=report.copied, src=shown(source), dest=shown(dest), m=report.present))
     if not report.ok:
         raise SystemExit(1)
+
+
+def _unknown(value: str) -> str:
+    """A count's key for a person: "?" (documents without the value) in words."""
+    return _("(unknown)") if value == "?" else value
 
 
 COMMANDS = [remove, reindex, check, stats, copy]

@@ -8,17 +8,17 @@ import click
 
 from ..display import display_name, one_line
 from ..i18n import _
-from .options import echo_json, json_option, pass_context
+from .options import Command, FloatRange, IntRange, Term, echo_json, json_option, pass_context
 
 
-@click.command("import")
+@click.command("import", cls=Command)
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Files, or the pages of a scan, read in parallel (default: number of cores).")
+@click.option("--jobs", "-j", type=IntRange(min=1), help="Files, or the pages of a scan, read in parallel (default: number of cores).")
 @click.option("--dry-run", is_flag=True, help="Read and parse, report what would happen, change nothing.")
 @click.option("--tag", "tags", multiple=True, help="Tag every imported document (repeatable).")
-@click.option("--max-size", type=click.FloatRange(min=0.001), metavar="MIB", help="Refuse files larger than this many MiB (1 MiB = 1,048,576 bytes; default 200).")
-@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Read scans with OCR (Tesseract): auto = pages without a text layer and images; always = every page; never = scans fail.")
+@click.option("--max-size", type=FloatRange(min=0.001), metavar="MIB", help="Refuse files larger than this many MiB (1 MiB = 1,048,576 bytes; default 200).")
+@click.option("--ocr", type=Term("ocr"), default="auto",
+              help="Read scans with OCR (Tesseract): auto (the default) = pages without a text layer and images; always = every page; never = scans fail.")
 @json_option
 @pass_context
 def import_(ctx, paths, jobs, dry_run, tags, max_size, ocr, as_json):
@@ -119,7 +119,8 @@ def _line(r) -> str:
 def _failed_line(path: str, reason: str | None) -> str:
     from ..display import display_name
 
-    return one_line(f"{_('failed'):<10} " + _("{path}: {reason}.").format(
+    label = _("failed")
+    return one_line(f"{label:<10} " + _("{path}: {reason}.").format(
         path=display_name(path), reason=(reason or "").rstrip(".")))
 
 

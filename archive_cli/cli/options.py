@@ -1,14 +1,17 @@
 """Options shared by several commands, and the per-invocation context."""
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from ..i18n import _
+from .. import i18n
+from ..i18n import N_, _
 
 
 @dataclass
@@ -31,8 +34,136 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+#: Metavars click makes from names and types, shown in usage lines and option lists: marked
+#: here for the catalog, translated when shown.
+METAVARS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."), N_("QUERY..."), N_("PATHS..."), N_("REF"),
+            N_("REFS..."), N_("[REFS]..."), N_("INTEGER"), N_("INTEGER RANGE"), N_("FLOAT RANGE"))
+
+
+class IntRange(click.IntRange):
+    """click's IntRange, named in the interface's language ("'abc' is not a valid integer range")."""
+
+    @property
+    def name(self) -> str:
+        return _("integer range")
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return _("INTEGER RANGE")
+
+
+class FloatRange(click.FloatRange):
+    @property
+    def name(self) -> str:
+        return _("float range")
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return _("FLOAT RANGE")
+
+
+def help_text(text: str) -> str:
+    """A help text (a docstring, an option's help) in the interface's language. Its message id
+    is the text as click shows it (cleaned of indentation), with click's no-rewrap mark ``\\b``
+    written as the two characters backslash and b, so the catalog holds no control character."""
+    key = inspect.cleandoc(text).replace("\b", "\\b")
+    return _(key).replace("\\b", "\b")
+
+
+class Translated:
+    """A command or group whose help texts (English: the message ids) are shown in the language
+    chosen when they are shown, since ``--lang`` is read after the commands were built: its
+    docstring and usage line, and its parameters' help and metavars."""
+
+    @contextlib.contextmanager
+    def _speaking(self, ctx=None):
+        saved: list[tuple[object, str, object]] = [(self, "help", self.help),
+                                                   (self, "options_metavar", self.options_metavar)]
+        if isinstance(self, click.Group):
+            saved.append((self, "subcommand_metavar", self.subcommand_metavar))
+        for p in self.params:
+            saved.append((p, "metavar", p.metavar))
+            if isinstance(p, click.Option):
+                saved.append((p, "help", p.help))
+        helper = self.get_help_option(ctx) if ctx is not None else None
+        if helper is not None:  # click makes it once per command, in the language of that moment
+            saved.append((helper, "help", helper.help))
+        metavars = {}
+        if ctx is not None:  # what click would show, before anything is swapped
+            for p in self.params:
+                if p.metavar is None and not isinstance(p.type, (Term, click.Choice)) and not getattr(p, "is_flag", False):
+                    metavars[p] = p.make_metavar(ctx)
+        try:
+            for obj, attr, value in saved:
+                if value:
+                    setattr(obj, attr, help_text(value) if attr == "help" else _(value))
+            for p, metavar in metavars.items():
+                p.metavar = _(metavar)
+            if helper is not None:
+                helper.help = _("Show this message and exit.")
+            yield
+        finally:
+            for obj, attr, value in saved:
+                setattr(obj, attr, value)
+
+    def format_help(self, ctx, formatter):
+        with self._speaking(ctx):
+            return super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx, formatter):
+        with self._speaking(ctx):
+            return super().format_usage(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with self._speaking():
+            return super().get_short_help_str(limit)
+
+
+class Command(Translated, click.Command):
+    pass
+
+
+class Term(click.ParamType):
+    """A choice among canonical English names (``implementation``) that a clerk may type in
+    Vietnamese, with or without diacritics, in any case (``tổ chức thực hiện``,
+    ``to-chuc-thuc-hien``). The value is the canonical name, whatever the language."""
+
+    def __init__(self, field: str, only: tuple[str, ...] | None = None) -> None:
+        from ..vocabulary import canonical_names
+
+        self.field = field
+        self.choices = only or canonical_names(field)
+        self.name = field
+
+    def get_metavar(self, param, ctx=None) -> str:
+        from ..vocabulary import label
+
+        return "[" + "|".join(label(self.field, c, joined=True) for c in self.choices) + "]"
+
+    def convert(self, value, param, ctx):
+        from ..vocabulary import canonical, label
+
+        found = canonical(self.field, value)
+        if found not in self.choices:
+            self.fail(_("{value!r} is not one of {choices}.").format(
+                value=value, choices=", ".join(label(self.field, c) for c in self.choices)), param, ctx)
+        return found
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(c) for c in self.choices if c.startswith(incomplete)]
+
+
+def _machine_output(ctx, param, value):
+    """--json: scripts read the same bytes whatever the language, so messages that end up in
+    the JSON (an import's error, a check's problem) are English."""
+    if value:
+        i18n.use("en")
+    return value
+
+
 def json_option(fn):
-    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")(fn)
+    return click.option("--json", "as_json", is_flag=True, callback=_machine_output, is_eager=True,
+                        help="Machine-readable JSON on stdout (its messages in English).")(fn)
 
 
 def _iso_date(ctx, param, value):
@@ -64,8 +195,9 @@ def filter_options(fn=None, *, section: bool = True):
         click.option("--number", metavar="NUMBER", help="Number and symbol, e.g. 125/KH-UBND."),
         click.option("--from", "date_from", metavar="DATE", callback=_iso_date, help="Issued on or after DATE."),
         click.option("--to", "date_to", metavar="DATE", callback=_iso_date, help="Issued on or before DATE."),
-        click.option("--year", type=click.IntRange(1900, 2100), help="Issued in YEAR."),
-        *([click.option("--section", type=click.Choice(SECTION_CHOICES), help="Match only inside sections of this kind.")]
+        click.option("--year", type=IntRange(1900, 2100), help="Issued in YEAR."),
+        *([click.option("--section", type=Term("kind", SECTION_CHOICES),
+                     help="Match only inside sections of this kind (Vietnamese names work too).")]
           if section else []),
         click.option("--tag", "tags", multiple=True, metavar="TAG", help="Has this tag (repeatable)."),
     ]
@@ -90,7 +222,7 @@ def echo_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
 
-class QueryCommand(click.Command):
+class QueryCommand(Command):
     """A command whose free words form a query: ``-word`` (not an option of the command) is
     the query's NOT, not a cluster of short options (``-thuế`` would otherwise read as ``-t``)."""
 

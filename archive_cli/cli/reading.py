@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from .options import echo_json, json_option, pass_context
+from .options import Command, echo_json, json_option, pass_context
 
 
-@click.command("show")
+@click.command("show", cls=Command)
 @click.argument("ref")
 @click.option("--section", "-s", "selectors", multiple=True, metavar="KIND|NUMBER",
               help="Only these sections: a kind (purpose, content, implementation, other), a number "
@@ -94,7 +94,7 @@ def _write_file(path: Path, data: bytes, force: bool) -> None:
     atomic_write(path, data)
 
 
-@click.command("refs")
+@click.command("refs", cls=Command)
 @click.argument("ref")
 @json_option
 @pass_context

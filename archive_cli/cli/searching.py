@@ -4,15 +4,16 @@ from __future__ import annotations
 import click
 
 from ..i18n import _
-from .options import QueryCommand, echo_json, filter_options, json_option, pass_context
+from .options import Command, IntRange, QueryCommand, Term, echo_json, filter_options, json_option, pass_context
 
 
 @click.command("search", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
 @filter_options
-@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Results per page.")
-@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page of results.")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", "-n", type=IntRange(1, 1000), default=10, show_default=True, help="Results per page.")
+@click.option("--page", type=IntRange(min=1), default=1, show_default=True, help="Page of results.")
+@click.option("--sort", type=Term("search_sort"), default="relevance",
+              help="relevance (the default) or date (newest first).")
 @json_option
 @pass_context
 def search(ctx, query, filters, limit, page, sort, as_json):
@@ -66,13 +67,13 @@ def _past_end(page: int, total: int, pages: int, size: int) -> str:
                     pages).format(page=page, total=total, pages=pages, size=size)
 
 
-@click.command("list")
+@click.command("list", cls=Command)
 @filter_options
-@click.option("--sort", type=click.Choice(["date", "number", "title", "type", "issuer"]), default="date", show_default=True,
-              help="Dates newest first, the rest A to Z; documents without the value last.")
+@click.option("--sort", type=Term("list_sort"), default="date",
+              help="Default date. Dates newest first, the rest A to Z; documents without the value last.")
 @click.option("--reverse", "-r", is_flag=True, help="The other way round (dates oldest first).")
-@click.option("--limit", "-n", type=click.IntRange(min=1), help="At most this many documents (per page with --page).")
-@click.option("--page", type=click.IntRange(min=1), help="Show this page of --limit documents (default 50 a page).")
+@click.option("--limit", "-n", type=IntRange(min=1), help="At most this many documents (per page with --page).")
+@click.option("--page", type=IntRange(min=1), help="Show this page of --limit documents (default 50 a page).")
 @click.option("--pager/--no-pager", default=True, help="Page a listing taller than the terminal.")
 @json_option
 @pass_context
@@ -109,9 +110,9 @@ def list_(ctx, filters, sort, reverse, limit, page, pager, as_json):
         raise SystemExit(1)
 
 
-@click.command("similar")
+@click.command("similar", cls=Command)
 @click.argument("ref")
-@click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--limit", "-n", type=IntRange(1, 100), default=10, show_default=True)
 @json_option
 @pass_context
 def similar(ctx, ref, limit, as_json):

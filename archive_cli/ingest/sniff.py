@@ -9,7 +9,7 @@ import io
 import re
 
 from ..errors import IngestError
-from ..i18n import _
+from ..i18n import N_, _
 
 # Extensions under which plain text (or HTML / Markdown) is accepted.
 TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".xhtml", ".doc", ".rtf"}
@@ -25,20 +25,20 @@ IMAGE_MAGIC = (
 IMAGE_KINDS = {"png", "jpeg", "tiff"}
 
 _UNSUPPORTED_MAGIC = (
-    (b"GIF8", "a GIF image"),
-    (b"MZ", "an executable program"),
-    (b"\x7fELF", "an executable program"),
-    (b"\xca\xfe\xba\xbe", "an executable program"),
-    (b"\xcf\xfa\xed\xfe", "an executable program"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"%!PS", "a PostScript file"),
-    (b"\x00\x00\x01\x00", "an icon image"),
-    (b"ID3", "an audio file"),
-    (b"OggS", "an audio file"),
-    (b"fLaC", "an audio file"),
-    (b"SQLite format 3", "an SQLite database"),
+    (b"GIF8", N_("a GIF image")),
+    (b"MZ", N_("an executable program")),
+    (b"\x7fELF", N_("an executable program")),
+    (b"\xca\xfe\xba\xbe", N_("an executable program")),
+    (b"\xcf\xfa\xed\xfe", N_("an executable program")),
+    (b"\x1f\x8b", N_("a gzip archive")),
+    (b"7z\xbc\xaf", N_("a 7-Zip archive")),
+    (b"Rar!", N_("a RAR archive")),
+    (b"%!PS", N_("a PostScript file")),
+    (b"\x00\x00\x01\x00", N_("an icon image")),
+    (b"ID3", N_("an audio file")),
+    (b"OggS", N_("an audio file")),
+    (b"fLaC", N_("an audio file")),
+    (b"SQLite format 3", N_("an SQLite database")),
 )
 _HTML = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
 

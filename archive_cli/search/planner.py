@@ -81,8 +81,10 @@ def _filters(filters: Filters, query: Query) -> tuple[list, str | None]:
                 tags.append(c.value)
             elif c.field == "year" and c.value.isdigit():
                 year = int(c.value)
-            elif c.field == "section":
-                section = c.value
+            elif c.field == "section":  # section:implementation, section:"tổ chức thực hiện"
+                from ..vocabulary import canonical
+
+                section = canonical("kind", c.value) or c.value
     if doc_type:
         parts.append(P.Key("type", type_key(doc_type)))
     if filters.issuer:

@@ -47,7 +47,9 @@ def _check_filter(f: Filter) -> None:
         raise QueryError(_("year:{value} is not a year; write it as year:2024.").format(value=f.value))
     if f.field == "type" and canonical_type(f.value) is None:
         raise QueryError(_("type:{value} names no document type; write it as type:KH or type:\"kế hoạch\".").format(value=f.value))
-    if f.field == "section" and f.value not in SECTION_KINDS:
+    from ..vocabulary import canonical
+
+    if f.field == "section" and canonical("kind", f.value) not in SECTION_KINDS:
         raise QueryError(_("section:{value} is not a section kind; use one of {kinds}.").format(
             value=f.value, kinds=", ".join(SECTION_KINDS)))
 
