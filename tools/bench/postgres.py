@@ -375,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="command restarting the server during an import (e.g. 'pg_ctlcluster 15 main restart')")
     ap.add_argument("--bad-queries", type=int, default=1000)
     ap.add_argument("--parts", default="import,search,load,faults,bad,million")
+    ap.add_argument("--report", type=Path, help="also write the report here after each part (a long run keeps what it measured)")
     args = ap.parse_args(argv)
     parts = set(args.parts.split(","))
     tmp = None
@@ -386,6 +387,10 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("ARCHIVE_HOME", None)
     report: dict = {"size": args.size, "argv": sys.argv[1:]}
+
+    def save() -> None:
+        if args.report:
+            args.report.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     try:
         src = args.corpus or corpus.default_corpus_dir()
         man = corpus.build(work, args.size, src, log=log)
@@ -396,23 +401,29 @@ def main(argv: list[str] | None = None) -> int:
         if "import" in parts:
             url = fresh_db(args.server, f"archive_bench_{args.size}")
             report["import"] = bench_import(work, docs, args.size, url, env, args.jobs)
+            save()
         if "search" in parts:
             report["search"] = bench_search(flat, folder, url, man["number_query"], args.reps, env)
+            save()
         if "bad" in parts:
             log("bad queries…")
             report["bad_queries"] = bench_bad_queries(url, args.bad_queries)
+            save()
         if "load" in parts:
             log(f"load: {args.clients} clients for {args.load_seconds} s, 2 importers…")
             report["load"] = bench_load(work, url, man["number_query"], args.load_seconds, args.clients, env)
+            save()
         if "faults" in parts:
             log(f"faults: {args.kills} kills…")
             report["faults"] = bench_faults(work, args.server, args.kills, env,
                                             args.restart_cmd.split() if args.restart_cmd else None)
+            save()
         if "million" in parts and args.multiply > 1:
             log(f"multiplying the index {args.multiply}-fold…")
             report["million"] = multiply(url, args.multiply)
             report["million"]["search_in_process_no_snippets"] = inproc(url, query_classes(man["number_query"]), args.reps,
                                                                          env, snippets=False)
+            save()
     finally:
         if tmp is not None:
             tmp.cleanup()
