@@ -18,7 +18,7 @@ import click  # noqa: E402  (after the language is set)
 
 from ..display import display_name, one_line  # noqa: E402
 from ..i18n import _  # noqa: E402
-from .options import Context, Translated  # noqa: E402
+from .options import Context, FloatRange, Translated  # noqa: E402
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -138,7 +138,7 @@ def _set_language(ctx: click.Context, param, value: str | None) -> None:
               envvar="ARCHIVE_HOME",
               help="Archive folder, or a postgresql://user@host/db URL for a shared server archive "
                    "(default: $ARCHIVE_HOME, else the user data folder).")
-@click.option("--wait", type=click.FloatRange(min=0), default=5.0, show_default=True,
+@click.option("--wait", type=FloatRange(min=0), default=5.0, show_default=True,
               help="Seconds to wait for another writer to finish.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.option("--lang", type=click.Choice(i18n.LANGUAGES), callback=_set_language, is_eager=True,
