@@ -200,8 +200,8 @@ class PgIndex:
         return total, out
 
     def suggest(self, word: str, limit: int = 3) -> list[str]:
-        """Indexed folded words within two edits of ``word`` (same first letter), commonest
-        first."""
+        """Indexed folded words within two edits of ``word`` (same first letter): nearest first,
+        then commonest (the order of Whoosh's corrector)."""
         from ..text.normalize import fold
 
         if not word or "\x00" in word:
@@ -215,7 +215,7 @@ class PgIndex:
             return []
         near = sorted(near, key=lambda w: (_distance(word, w), w))[:limit * 4]
         _total, df = self.doc_frequencies(near)
-        return [w for w in sorted(near, key=lambda w: (-df[w], _distance(word, w), w)) if df[w] > 0][:limit]
+        return [w for w in sorted(near, key=lambda w: (_distance(word, w), -df[w], w)) if df[w] > 0][:limit]
 
 
 def _distance(a: str, b: str) -> int:

@@ -141,7 +141,7 @@ class SearchService:
         return True
 
     def _count(self, q: Query, filters: Filters) -> int:
-        return self.index.search(plan_search(q, filters), limit=1).total
+        return self.index.search(plan_search(q, filters), limit=0).total  # a count: nothing ranked
 
     def _suggestions(self, q: Query, filters: Filters) -> list[str]:
         """Spelling corrections of the query that have hits (never one that finds nothing).
