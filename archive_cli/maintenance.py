@@ -202,8 +202,9 @@ def document_counts(index: SearchIndex | None) -> dict:
     return {
         "documents": docs,
         "ocr_documents": ocr,
-        "by_type": dict(by_type.most_common()),
-        "by_issuer": dict(by_issuer.most_common()),
+        # equal counts in name order, whatever order the engine listed the documents in
+        "by_type": dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "by_issuer": dict(sorted(by_issuer.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_year": dict(sorted(by_year.items(), reverse=True)),
     }
 

@@ -373,3 +373,71 @@ def test_the_database_is_unchanged_by_the_hostile_queries(server):
     for q in ("'; DROP TABLE archive.documents; --", "\x00", "a\\' OR 1=1", "$$ DELETE FROM archive.entries $$"):
         cli(server, "search", "--", q)
     assert fingerprint(server) == before
+
+
+# --- found by review -----------------------------------------------------------------------------
+def test_a_document_the_server_cannot_hold_fails_alone_and_the_batch_goes_on(tmp_path):
+    bad = tmp_path / "in" / "nul.md"
+    bad.parent.mkdir()
+    bad.write_text('---\ntitle: "a\\0b"\n---\n\nNội dung có ký tự rỗng.\n', encoding="utf-8")
+    with fresh_database() as url:
+        res = cli(url, "import", str(DOCUMENTS), str(bad.parent), "--json")
+        assert res.exit_code == 1
+        rows = [json.loads(line) for line in res.stdout.splitlines() if '"status"' in line]
+        by_status = {r["path"]: r["status"] for r in rows}
+        assert list(by_status.values()).count("imported") == 6 and by_status[str(bad)] == "failed"
+        failed = next(r for r in rows if r["status"] == "failed")
+        assert "refused" in failed["error"]
+        report = json.loads(cli(url, "check", "--json").stdout)
+        assert report["ok"] and report["documents"] == 6
+
+
+def test_dry_run_and_reimport_know_what_the_server_holds(server):
+    res = cli(server, "import", "--dry-run", str(DOCUMENTS), "--json")
+    assert {json.loads(line)["status"] for line in res.stdout.splitlines() if '"status"' in line} == {"duplicate"}
+
+
+def test_copy_keeps_two_store_files_of_one_original_and_refuses_an_empty_source(folder, tmp_path):
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(folder, src)
+    original = next((src / "documents").glob("*.md"))
+    twin = src / "documents" / "aaaaaaaaaaaa.md"
+    twin.write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli(src, "reindex").exit_code == 0
+    with fresh_database() as url:
+        res = cli(Path("."), "copy", str(src), url, "--json")
+        assert res.exit_code == 0, res.output
+        assert json.loads(res.stdout)["copied"] == 7
+        assert json.loads(cli(url, "stats", "--json").stdout)["documents"] == 7
+        assert cli(url, "show", "aaaaaaaaaaaa", "--json").exit_code == 0
+    with fresh_database() as empty:
+        res = cli(Path("."), "copy", empty, str(tmp_path / "out"))
+        assert res.exit_code == 1 and "holds no archive to copy" in res.stderr
+
+
+def test_a_newer_schema_is_named_to_readers_too(tmp_path):
+    import psycopg
+
+    from archive_cli.postgres.schema import SCHEMA_VERSION
+
+    with fresh_database() as url:
+        assert cli(url, "import", str(DOCUMENTS / "records-retention-guideline.txt")).exit_code == 0
+        with psycopg.connect(url, autocommit=True) as c:
+            c.execute("UPDATE archive.meta SET value = %s WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
+        for args in (("search", "retention"), ("reindex",)):
+            res = cli(url, *args)
+            assert res.exit_code == 1 and "newer archive-cli" in res.stderr, args
+
+
+def test_a_misspelt_search_gets_suggestions_on_the_server_too(server, folder):
+    a = json.loads(cli(folder, "search", "chuyen doi sp", "--json").stdout)
+    b = json.loads(cli(server, "search", "chuyen doi sp", "--json").stdout)
+    assert a["total"] == b["total"] == 0
+    assert "chuyen doi so" in b["suggestions"] and "chuyen doi so" in a["suggestions"]
+
+
+def test_words_standing_together_rank_first_on_the_server(server):
+    res = json.loads(cli(server, "search", "so hoa tai lieu", "--json").stdout)
+    assert res["results"][0]["number"] == "125/KH-UBND"

@@ -85,7 +85,8 @@ class ImportPipeline:
                  commit_seconds: float | None = COMMIT_SECONDS,
                  ocr: OcrOptions | None = None,
                  on_page: Callable[[str, int, int], None] | None = None,
-                 store_batch: Callable[[list], None] | None = None) -> None:
+                 store_batch: Callable[[list], None] | None = None,
+                 exists: Callable[[str], bool] | None = None) -> None:
         self.root = root
         self.store = store
         self._index = index
@@ -105,6 +106,9 @@ class ImportPipeline:
         #: stores and indexes a batch: the folder archive's by default; a server archive's in
         #: a transaction per document
         self.store_batch = store_batch
+        #: whether a document is already stored, for a store a worker cannot look into (a
+        #: server archive); asked here, before the document is reported
+        self.exists = exists
 
     @property
     def index(self) -> SearchIndex:
@@ -118,6 +122,8 @@ class ImportPipeline:
         for path, prep in self._prepared(candidates):
             if not pending:
                 started = time.monotonic()
+            if self.exists is not None and prep.error is None and prep.id and not prep.exists:
+                prep.exists = self.exists(prep.id)
             if self.on_prepared is not None:
                 self.on_prepared(prep)
             if prep.error is not None:

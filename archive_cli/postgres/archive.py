@@ -40,6 +40,7 @@ class ServerArchive(Archive):
         self.store = PgStore(self.db)
         self._index = PgIndex(self.db)
         self._ready = False
+        self._schema_checked = self._has_schema = False
 
     @property
     def location(self) -> str:
@@ -66,6 +67,9 @@ class ServerArchive(Archive):
         self._ready = True
 
     def _require_index(self) -> None:
+        from .schema import refuse_newer
+
+        refuse_newer(self.db)
         state = self.index.state()
         if state.state == "missing":
             raise NotFound(_("The archive at {root} is empty; import documents first.").format(root=self.location))
@@ -76,7 +80,7 @@ class ServerArchive(Archive):
     def _pipeline_options(self) -> dict:
         # Batches of at most 2 s: each document is its own transaction anyway; a short batch
         # reports documents soon and leaves little prepared work to a killed import.
-        return {"store_batch": self.store_batch, "commit_seconds": 2.0}
+        return {"store_batch": self.store_batch, "commit_seconds": 2.0, "exists": self.exists}
 
     def ids_starting(self, prefix: str) -> list[str]:
         rows = self.db.execute("SELECT id FROM archive.documents WHERE id LIKE %s ORDER BY id LIMIT 1000",
@@ -99,15 +103,32 @@ class ServerArchive(Archive):
         todo = sorted(((r, p) for r, p in pending if p is not None and p.error is None and r.status == "imported"),
                       key=lambda rp: rp[1].id)
         for n, (r, p) in enumerate(todo, 1):
-            with self.db.transaction():
-                if n < len(todo):
-                    self.db.execute("SET LOCAL synchronous_commit TO OFF")
-                entry = self.store.put(p.id, p.text, p.sha256, p.data)
-                if entry is None:  # the same content is already stored
-                    r.status, r.title = "duplicate", None
-                    continue
-                p.record.stamp = entry.stamp
-                self.index.add([p.record])
+            try:
+                with self.db.transaction():
+                    if n < len(todo):
+                        self.db.execute("SET LOCAL synchronous_commit TO OFF")
+                    entry = self.store.put(p.id, p.text, p.sha256, p.data)
+                    if entry is None:  # the same content is already stored
+                        r.status, r.title = "duplicate", None
+                        continue
+                    p.record.stamp = entry.stamp
+                    self.index.add([p.record])
+            except Exception as exc:
+                if not _refused(exc):
+                    raise  # the server is gone: the import stops with one sentence
+                # what this one document holds cannot be stored (a NUL in its text …): it
+                # fails alone, its transaction rolled back, and the batch goes on
+                r.status, r.title = "failed", None
+                r.error = _("the server archive refused it ({reason})").format(reason=self.db.reason(exc))
+
+    def exists(self, doc_id: str) -> bool:
+        """Whether a document with this id is stored (the pipeline asks before it reports)."""
+        from .schema import installed_version
+
+        if not self._schema_checked:
+            self._has_schema = installed_version(self.db) is not None
+            self._schema_checked = True
+        return self._has_schema and self.store.exists(doc_id)
 
     # --- housekeeping ------------------------------------------------------------------------
     def remove(self, ref: str) -> str:
@@ -150,27 +171,53 @@ class ServerArchive(Archive):
         from ..copying import Portable
         from .schema import installed_version
 
-        if installed_version(self.db) is None:
-            return
-        for doc_id in self.store.ids():
-            text = self.store.text(doc_id)
-            sha = self.store.original_sha(doc_id)
-            yield Portable(doc_id, text, sha, self.store.original(sha))
+        from .db import errors_named
+
+        with errors_named(self.url):
+            if installed_version(self.db) is None:
+                raise NotFound(_("{path} holds no archive to copy.").format(path=self.location))
+            for doc_id in self.store.ids():
+                text = self.store.text(doc_id)
+                sha = self.store.original_sha(doc_id)
+                yield Portable(doc_id, text, sha, self.store.original(sha))
 
     def receive(self, items, problems: list[str]):
         """Each copied document stored and indexed in one transaction, under its id."""
         from ..index.records import record_for
         from ..store import document_from_text
 
-        self._ensure()
+        from .db import errors_named
+
+        with errors_named(self.url):
+            self._ensure()
         for item in items:
-            with self.db.transaction():
-                entry = self.store.put(item.id, item.text, item.sha256, item.data)
-                if entry is not None:
-                    try:
-                        record = record_for(document_from_text(item.id, item.text), entry.stamp)
-                    except Exception as exc:
-                        problems.append(_("{id} was copied but cannot be indexed ({reason}).").format(id=item.id, reason=exc))
-                    else:
-                        self.index.add([record])
+            try:
+                with self.db.transaction():
+                    entry = self.store.put(item.id, item.text, item.sha256, item.data)
+                    if entry is not None:
+                        try:
+                            record = record_for(document_from_text(item.id, item.text), entry.stamp)
+                        except Exception as exc:
+                            problems.append(_("{id} was copied but cannot be indexed ({reason}).").format(id=item.id, reason=exc))
+                        else:
+                            self.index.add([record])
+            except Exception as exc:
+                if not _refused(exc):
+                    with errors_named(self.url):
+                        raise
+                problems.append(_("{id} was not copied: the server archive refused it ({reason}).").format(
+                    id=item.id, reason=self.db.reason(exc)))
+                continue
             yield item, entry is not None
+
+
+def _refused(exc: BaseException) -> bool:
+    """A database error about what was sent (data, a constraint), not about the connection."""
+    if not (type(exc).__module__ or "").startswith("psycopg"):
+        return False
+    import psycopg
+
+    if isinstance(exc, psycopg.DataError):  # also raised by the driver itself (a NUL in a text)
+        return True
+    state = getattr(exc, "sqlstate", None) or ""
+    return bool(state) and not state.startswith(("08", "57", "53", "40", "55", "42501"))

@@ -126,8 +126,28 @@ def score(node) -> Fragment:
     if isinstance(node, (p.All, p.Any)):
         parts = [score(n) for n in node.nodes if not isinstance(n, (p.Not, p.Every, p.Range))]
         parts = [f for f in parts if f.sql != "0"]
+        if isinstance(node, p.All):
+            parts += _proximity(node)
         return _join(parts, "+", ZERO)
     return ZERO
+
+
+#: How much words standing close together weigh beside the words themselves.
+PROXIMITY_BOOST = 4.0
+
+
+def _proximity(node: p.All) -> list[Fragment]:
+    """Cover density (``ts_rank_cd``) of the conjunction's plain words: documents where they
+    stand close together first, as the re-ranking above the seam then orders by adjacency
+    (it only sees the best candidates, so the candidates must already favour them)."""
+    words = [n.word for n in node.nodes if isinstance(n, p.Word) and n.field == "text"]
+    if len(words) < 2:
+        return []
+    q = all_query(tuple(dict.fromkeys(words)))
+    if q is None:
+        return []
+    return [Fragment(f"ts_rank_cd(%s::real[], d.text_tsv, %s::tsquery, {RANK_NORMALISATION}) * %s",
+                     [RANK_WEIGHTS, q, PROXIMITY_BOOST])]
 
 
 def compile_search(request: p.Search) -> tuple[Fragment, Fragment]:

@@ -97,6 +97,8 @@ def describe(exc: BaseException, url: str) -> ArchiveError | None:
     sqlstate = getattr(exc, "sqlstate", None) or ""
     if sqlstate == "42501":  # insufficient_privilege
         return ReadOnlyAccount(_("This account can only read the archive."))
+    if not url:
+        return ArchiveError(_("A server archive refused the request ({reason}).").format(reason=db.reason(exc)))
     if sqlstate.startswith(("08", "57")) or type(exc).__name__ in ("OperationalError", "InterfaceError"):
         return ArchiveError(_("The server archive {url} stopped answering ({reason}).").format(
             url=db.shown, reason=db.reason(exc)))
@@ -105,3 +107,15 @@ def describe(exc: BaseException, url: str) -> ArchiveError | None:
             url=db.shown, reason=db.reason(exc)))
     return ArchiveError(_("The server archive {url} refused the request ({reason}).").format(
         url=db.shown, reason=db.reason(exc)))
+
+
+@contextmanager
+def errors_named(url: str):
+    """Driver errors inside become the one sentence that names this archive."""
+    try:
+        yield
+    except Exception as exc:
+        err = describe(exc, url)
+        if err is None:
+            raise
+        raise err from None

@@ -189,37 +189,55 @@ class PgIndex:
         return iter([_fields(r) for r in rows])
 
     def doc_frequencies(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(documents in the index, how many contain each word), in one round trip."""
         from .vectors import all_query
 
-        total = self.db.execute("SELECT count(*) FROM archive.entries").fetchone()[0]
-        out = {}
-        for w in words:
-            q = all_query((w,))
-            out[w] = 0 if q is None else self.db.execute(
-                "SELECT count(*) FROM archive.entries d WHERE d.text_tsv @@ %s::tsquery", [q]).fetchone()[0]
+        words = list(dict.fromkeys(words))
+        queries = [all_query((w,)) for w in words]
+        asked = [(w, q) for w, q in zip(words, queries) if q is not None]
+        rows = self.db.execute(
+            "SELECT (SELECT count(*) FROM archive.entries), w,"
+            " (SELECT count(*) FROM archive.entries d WHERE d.text_tsv @@ q::tsquery)"
+            " FROM unnest(%s::text[], %s::text[]) AS t(w, q)",
+            [[w for w, _q in asked], [q for _w, q in asked]]).fetchall()
+        out = {w: 0 for w in words}
+        total = rows[0][0] if rows else self.db.execute("SELECT count(*) FROM archive.entries").fetchone()[0]
+        out.update({w: n for _t, w, n in rows})
         return total, out
 
     def suggest(self, word: str, limit: int = 3) -> list[str]:
         """Indexed folded words within two edits of ``word`` (same first letter): nearest first,
         then commonest (the order of Whoosh's corrector)."""
-        from ..text.normalize import fold
-
         if not word or "\x00" in word:
             return []
         prefix = word[0].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self.db.execute(
             "SELECT word FROM archive.words WHERE word LIKE %s AND length(word) BETWEEN %s AND %s",
             [prefix, max(1, len(word) - 2), len(word) + 2]).fetchall()
-        near = [w for (w,) in rows if w != word and fold(w) == w and _distance(word, w) <= 2]
+        # the table holds folded words only (see _insert)
+        near = {w: d for (w,) in rows if w != word for d in [_distance(word, w, 2)] if d <= 2}
         if not near:
             return []
-        near = sorted(near, key=lambda w: (_distance(word, w), w))[:limit * 4]
-        _total, df = self.doc_frequencies(near)
-        return [w for w in sorted(near, key=lambda w: (_distance(word, w), -df[w], w)) if df[w] > 0][:limit]
+        closest = sorted(near, key=lambda w: (near[w], w))[:24]
+        df = self._counts_up_to(closest, 100)  # "commonest" needs no exact count past a hundred
+        return [w for w in sorted(closest, key=lambda w: (near[w], -df[w], w)) if df[w] > 0][:limit]
+
+    def _counts_up_to(self, words: list[str], cap: int) -> dict[str, int]:
+        from .vectors import all_query
+
+        asked = [(w, q) for w in words for q in [all_query((w,))] if q is not None]
+        rows = self.db.execute(
+            "SELECT w, (SELECT count(*) FROM (SELECT 1 FROM archive.entries d WHERE d.text_tsv @@ q::tsquery LIMIT %s) s)"
+            " FROM unnest(%s::text[], %s::text[]) AS t(w, q)",
+            [cap, [w for w, _q in asked], [q for _w, q in asked]]).fetchall()
+        return {w: 0 for w in words} | dict(rows)
 
 
-def _distance(a: str, b: str) -> int:
-    """Damerau–Levenshtein distance (adjacent swaps count one), as Whoosh's suggestions use."""
+def _distance(a: str, b: str, bound: int = 1 << 30) -> int:
+    """Damerau–Levenshtein distance (adjacent swaps count one), as Whoosh's suggestions use;
+    anything above ``bound`` is reported as ``bound + 1`` as soon as it is certain."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
     prev2: list[int] = []
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -228,5 +246,7 @@ def _distance(a: str, b: str) -> int:
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > bound:
+            return bound + 1
         prev2, prev = prev, cur
     return prev[-1]

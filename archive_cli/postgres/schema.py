@@ -35,7 +35,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE archive.documents (
         id text PRIMARY KEY CHECK (id ~ '^[0-9a-f]{12}$'),
-        sha256 text NOT NULL UNIQUE REFERENCES archive.originals (sha256),
+        sha256 text NOT NULL REFERENCES archive.originals (sha256),
         body text NOT NULL,
         stamp text NOT NULL,
         stored_at timestamptz NOT NULL DEFAULT now()
@@ -60,6 +60,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (id, seq)
     );
     CREATE TABLE archive.words (word text PRIMARY KEY);
+    CREATE INDEX documents_sha256 ON archive.documents (sha256);
     CREATE INDEX entries_text ON archive.entries USING gin (text_tsv);
     CREATE INDEX entries_title ON archive.entries USING gin (title_tsv);
     CREATE INDEX entries_issuer ON archive.entries USING gin (issuer_tsv);
@@ -112,18 +113,25 @@ def set_meta(db, key: str, value: str) -> None:
                " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [key, value])
 
 
-def migrate(db) -> bool:
-    """Create or bring the schema up to :data:`SCHEMA_VERSION`; True when something ran. A
-    database made by a newer archive-cli is refused rather than misread."""
+def refuse_newer(db, current: int | None = -1) -> None:
+    """A database made by a newer archive-cli is refused rather than misread or rebuilt."""
     from ..errors import ArchiveError
     from ..i18n import _
 
-    current = installed_version(db)
-    if current == SCHEMA_VERSION:
-        return False
+    if current == -1:
+        current = installed_version(db)
     if current is not None and current > SCHEMA_VERSION:
         raise ArchiveError(_("The server archive {url} was made by a newer archive-cli (schema {n}); upgrade archive-cli.").format(
             url=db.shown, n=current))
+
+
+def migrate(db) -> bool:
+    """Create or bring the schema up to :data:`SCHEMA_VERSION`; True when something ran. A
+    database made by a newer archive-cli is refused rather than misread."""
+    current = installed_version(db)
+    if current == SCHEMA_VERSION:
+        return False
+    refuse_newer(db, current)
     # A session lock taken before the transaction starts: the transaction then reads the
     # catalogue as the previous holder committed it (a lock taken inside it would not refresh
     # what to_regclass sees, and two first writers would both create the tables).

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 from typing import Any
 
 from ..errors import StoreError
@@ -28,9 +27,9 @@ class PgStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def _where(self, doc_id: str) -> PurePosixPath:
+    def _where(self, doc_id: str) -> str:
         """How a message names a document row."""
-        return PurePosixPath(f"{self.db.shown}#{doc_id}")
+        return _("document {id} of {url}").format(id=doc_id, url=self.db.shown)
 
     # --- reading -----------------------------------------------------------------------------
     def exists(self, doc_id: str) -> bool:
@@ -58,7 +57,7 @@ class PgStore:
         try:
             return document_from_text(doc_id, text)
         except Exception as exc:
-            raise StoreError(_("Document {id} cannot be read ({reason}).").format(id=doc_id, reason=reason(exc))) from None
+            raise StoreError(_("Document {id} cannot be read: {reason}.").format(id=doc_id, reason=reason(exc))) from None
 
     def front_matter(self, doc_id: str) -> dict[str, Any]:
         from ..front_matter import read
@@ -100,8 +99,10 @@ class PgStore:
         self.db.execute("INSERT INTO archive.originals (sha256, size, data) VALUES (%s, %s, %s)"
                         " ON CONFLICT (sha256) DO NOTHING", [sha256, len(data), data])
         stamp = stamp_of(text)
+        # The id is the start of the content hash: the same content is the same id, so two clerks
+        # importing one file meet here and one of them finds it stored.
         row = self.db.execute("INSERT INTO archive.documents (id, sha256, body, stamp) VALUES (%s, %s, %s, %s)"
-                              " ON CONFLICT DO NOTHING RETURNING id", [doc_id, sha256, text, stamp]).fetchone()
+                              " ON CONFLICT (id) DO NOTHING RETURNING id", [doc_id, sha256, text, stamp]).fetchone()
         return StoreEntry(doc_id, self._where(doc_id), stamp) if row else None
 
     def write(self, doc: Document) -> StoreEntry:

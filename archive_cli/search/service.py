@@ -78,8 +78,9 @@ def sort_hits(hits: list[Hit], sort: str, reverse: bool = False) -> list[Hit]:
             return v
         return (folded_key(v), v)
 
-    present = [h for h in hits if (getattr(h, attr) or "").strip()]
-    missing = [h for h in hits if not (getattr(h, attr) or "").strip()]
+    # Ties fall in id order whatever the engine's own order (the same listing on every engine)
+    present = sorted((h for h in hits if (getattr(h, attr) or "").strip()), key=lambda h: h.id)
+    missing = sorted((h for h in hits if not (getattr(h, attr) or "").strip()), key=lambda h: h.id)
     present.sort(key=key, reverse=newest_first)
     return present + missing
 
@@ -261,5 +262,5 @@ class SearchService:
         cited_by = []
         if doc.parsed.number:
             res = self.index.search(plan_key("cites", number_key(doc.parsed.number)), limit=ALL, sort="date")
-            cited_by = [Hit.from_fields(h.id, h.score, h.fields) for h in res.hits if h.id != doc.id]
+            cited_by = sort_hits([Hit.from_fields(h.id, h.score, h.fields) for h in res.hits if h.id != doc.id], "date")
         return RefsReport(doc.id, cites, cited_by)
