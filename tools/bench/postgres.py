@@ -269,16 +269,22 @@ def bench_load(work: Path, url: str, number: str, seconds: float, clients: int, 
 
 # --- faults ------------------------------------------------------------------------------------
 def bench_faults(work: Path, server: str, kills: int, env: dict, restart_cmd: list[str] | None) -> dict:
+    """``kills`` imports killed at random moments, each of files of its own (so every killed
+    import was writing), a consistency check after each; then, with ``restart_cmd``, one more
+    import during which the server restarts; finally one import of every file, which must
+    complete and leave each file stored once."""
     url = fresh_db(server, "archive_bench_faults")
-    box = work / "fault-inbox"
-    shutil.rmtree(box, ignore_errors=True)
-    files = make_files(box, 300, "fault")
+    root = work / "fault-inbox"
+    shutil.rmtree(root, ignore_errors=True)
     rng = random.Random(50)
     checks = []
+    files = 0
     for k in range(kills):
+        box = root / f"round-{k:03d}"
+        files += len(make_files(box, 40, f"fault{k}"))
         p = subprocess.Popen([*archive_cmd(), "--archive", url, "import", str(box), "--jobs", "1"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        time.sleep(rng.uniform(0.3, 3.0))
+        time.sleep(rng.uniform(0.3, 2.5))
         p.send_signal(signal.SIGKILL)
         p.wait()
         c = consistency(url) if sql(url, "SELECT to_regclass('archive.documents') IS NOT NULL")[0][0] else {"documents": 0}
@@ -287,9 +293,12 @@ def bench_faults(work: Path, server: str, kills: int, env: dict, restart_cmd: li
             log(f"faults: {k + 1} kills, {c.get('documents')} documents stored")
     restart = None
     if restart_cmd:
+        box = root / "restart"
+        files += len(make_files(box, 300, "restart"))
         p = subprocess.Popen([*archive_cmd(), "--archive", url, "import", str(box), "--jobs", "1"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        time.sleep(1.0)
+        time.sleep(2.0)
+        before = consistency(url)["documents"]
         rc = subprocess.run(restart_cmd, capture_output=True, text=True)
         out, err = p.communicate(timeout=600)
         for _ in range(60):
@@ -297,15 +306,15 @@ def bench_faults(work: Path, server: str, kills: int, env: dict, restart_cmd: li
                 break
             time.sleep(1)
         restart = {"restart_exit_code": rc.returncode, "import_exit_code": p.returncode, "import_stderr": err.strip()[-300:],
-                   "after": consistency(url)}
-    final = subprocess.run([*archive_cmd(), "--archive", url, "import", str(box), "--jobs", "1"], capture_output=True,
+                   "documents_before_restart": before, "after": consistency(url)}
+    final = subprocess.run([*archive_cmd(), "--archive", url, "import", str(root), "--jobs", "1"], capture_output=True,
                            text=True, env=env)
     after = consistency(url)
     bad = [c for c in checks if any(c.get(key) for key in ("without_entry", "entry_without_document", "without_original", "duplicates"))]
     return {"kills": kills, "after_each_kill_documents": [c.get("documents") for c in checks],
             "inconsistent_after_kill": len(bad), "restart": restart,
-            "final_import_exit_code": final.returncode, "final": after, "files": len(files),
-            "lost": len(files) - after["documents"]}
+            "final_import_exit_code": final.returncode, "final": after, "files": files,
+            "lost": files - after["documents"]}
 
 
 # --- bad queries -------------------------------------------------------------------------------
