@@ -64,8 +64,8 @@ class Database:
             line = line.removeprefix(prefix)
         return scrub(line.rstrip("."), self.url)
 
-    def execute(self, sql: str, params=None):
-        return self.conn.execute(sql, params)
+    def execute(self, sql: str, params=None, *, prepare: bool | None = None):
+        return self.conn.execute(sql, params, prepare=prepare)
 
     @contextmanager
     def transaction(self):
