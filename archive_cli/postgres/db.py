@@ -13,9 +13,6 @@ from ..errors import ArchiveError
 from ..i18n import _
 from ..location import redact, scrub
 
-READ_ONLY = "this account can only read the archive"
-
-
 class ReadOnlyAccount(ArchiveError):
     """The database role may read the archive but not change it."""
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import StoreError
 from ..i18n import _
 from ..model import Document
-from ..store import StoreEntry, body_of, document_from_text, document_to_text, reason
+from ..store import StoreEntry, body_of, document_from_text, reason
 from .db import Database
 
 
@@ -89,9 +89,6 @@ class PgStore:
             raise FileNotFoundError(sha256)
         return bytes(row[0])
 
-    def has_original(self, sha256: str) -> bool:
-        return self.db.execute("SELECT 1 FROM archive.originals WHERE sha256 = %s", [sha256]).fetchone() is not None
-
     # --- writing (inside the caller's transaction) -------------------------------------------
     def put(self, doc_id: str, text: str, sha256: str, data: bytes) -> StoreEntry | None:
         """Store a document and its original; None when a document with this content is
@@ -104,13 +101,6 @@ class PgStore:
         row = self.db.execute("INSERT INTO archive.documents (id, sha256, body, stamp) VALUES (%s, %s, %s, %s)"
                               " ON CONFLICT (id) DO NOTHING RETURNING id", [doc_id, sha256, text, stamp]).fetchone()
         return StoreEntry(doc_id, self._where(doc_id), stamp) if row else None
-
-    def write(self, doc: Document) -> StoreEntry:
-        """Replace a stored document's text (its original unchanged)."""
-        text = document_to_text(doc)
-        stamp = stamp_of(text)
-        self.db.execute("UPDATE archive.documents SET body = %s, stamp = %s WHERE id = %s", [text, stamp, doc.id])
-        return StoreEntry(doc.id, self._where(doc.id), stamp)
 
     def delete(self, doc_id: str) -> str | None:
         """Remove a document and its original; the removed original's hash."""

@@ -191,11 +191,6 @@ def _chunks(passages: list[tuple[str, list[tuple]]]) -> list[Chunk]:
     return out
 
 
-def chunks_of(passages: list[Passage]) -> list[Chunk]:
-    views = _Views()
-    return _chunks([(p.kind, [views(w) for w in p.text.split()]) for p in passages])
-
-
 @dataclass(frozen=True)
 class Vectors:
     text: str
